@@ -1,0 +1,294 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in settings.RESERVED_SLUGS:
+        raise ValidationError("“%(value)s” 是网站保留的地址，不能用作别名。", params={"value": value})
+
+
+class BigRegion(models.Model):
+    """One of the seven textbook regions (华北 … 西北); its slug is the <area> part of report URLs."""
+
+    name = models.CharField("名称", max_length=8, unique=True)
+    slug = models.SlugField("网址别名", max_length=32, unique=True, validators=[validate_not_reserved])
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = verbose_name_plural = "大区"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:big_region", kwargs={"area": self.slug})
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, "省级"
+    PREFECTURE = 2, "地级"
+    COUNTY = 3, "县级"
+
+
+class RegionQuerySet(models.QuerySet):
+    def provinces(self):
+        return self.filter(level=RegionLevel.PROVINCE)
+
+
+class Region(models.Model):
+    """An administrative division of GB/T 2260 (province → prefecture → county)."""
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=64)
+    type = models.CharField("类型", max_length=8)
+    level = models.PositiveSmallIntegerField("级别", choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Denormalised so that pages and filters never walk the tree: a province is its own province,
+    # a prefecture its own prefecture; districts of the municipalities have no prefecture.
+    province = models.ForeignKey(
+        "self", verbose_name="省份", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prefecture = models.ForeignKey(
+        "self", verbose_name="地级", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    big_region = models.ForeignKey(BigRegion, verbose_name="大区", on_delete=models.PROTECT, related_name="regions")
+    slug = models.SlugField("网址别名", max_length=80, unique=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "地区"
+        constraints = [
+            models.CheckConstraint(
+                name="region_province_has_no_parent",
+                condition=Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | (~Q(level=RegionLevel.PROVINCE) & Q(parent__isnull=False)),
+            ),
+            models.CheckConstraint(name="region_code_is_digits", condition=Q(code__regex=r"^[0-9]{2}([0-9]{2}){0,2}$")),
+        ]
+        indexes = [models.Index(fields=["parent", "code"], name="region_parent_code_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:region", kwargs={"area": self.big_region.slug, "slug": self.slug})
+
+    @property
+    def is_province(self) -> bool:
+        return self.level == RegionLevel.PROVINCE
+
+    def lineage(self) -> list["Region"]:
+        """Province, prefecture (if any) and this region, without repeats: the breadcrumb trail."""
+        chain = []
+        for region in (self.province, self.prefecture, self):
+            if region is not None and region not in chain:
+                chain.append(region)
+        return chain
+
+
+class Category(models.Model):
+    name = models.CharField("名称", max_length=16, unique=True)
+    slug = models.SlugField("网址别名", max_length=32, unique=True, validators=[validate_not_reserved])
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = verbose_name_plural = "栏目"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:category", kwargs={"category": self.slug})
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published and not restricted by a takedown decision."""
+        return self.filter(status=ReportStatus.PUBLISHED, is_restricted=False)
+
+    def for_list(self):
+        """The columns a list row shows; never the body."""
+        return self.select_related("region", "category", "big_region").only(
+            "id",
+            "title",
+            "date",
+            "status",
+            "category__slug",
+            "category__name",
+            "big_region__slug",
+            "region__name",
+            "region__slug",
+        )
+
+    def in_region(self, region: Region):
+        match region.level:
+            case RegionLevel.PROVINCE:
+                return self.filter(province=region)
+            case RegionLevel.PREFECTURE:
+                return self.filter(prefecture=region)
+            case _:
+                return self.filter(region=region)
+
+    def newest_first(self):
+        return self.order_by("-date", "-id")
+
+
+# The partial indexes below all serve the reader-facing `published()` lists.
+PUBLISHED = Q(status="published", is_restricted=False)
+
+
+class Report(models.Model):
+    title = models.CharField("标题", max_length=200)
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="reports")
+    category = models.ForeignKey(Category, verbose_name="栏目", on_delete=models.PROTECT, related_name="reports")
+    date = models.DateField("文件日期")
+    body = models.TextField("正文", help_text="纯文本；空行或换行分段。")
+    source_name = models.CharField("来源", max_length=100, blank=True)
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    is_restricted = models.BooleanField("因投诉屏蔽", default=False, editable=False)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    views = models.PositiveIntegerField("点击", default=0, editable=False)
+
+    # Copies of the region's ancestry, kept by reports.services, so that region pages filter on
+    # one indexed column instead of walking the tree.
+    big_region = models.ForeignKey(BigRegion, on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    prefecture = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "报告"
+        constraints = [
+            models.CheckConstraint(
+                name="report_published_has_published_at",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+            ),
+            models.CheckConstraint(name="report_title_not_blank", condition=~Q(title="")),
+            # The same document (title, place, kind, date) is stored once; imports rely on it.
+            models.UniqueConstraint(fields=["region", "category", "date", "title"], name="report_unique_document"),
+            models.CheckConstraint(name="report_status_valid", condition=Q(status__in=ReportStatus.values)),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="report_status_idx"),
+            models.Index(
+                F("category"), F("date").desc(), F("id").desc(), name="report_pub_category_idx", condition=PUBLISHED
+            ),
+            models.Index(
+                F("category"),
+                F("big_region"),
+                F("date").desc(),
+                F("id").desc(),
+                name="report_pub_category_area_idx",
+                condition=PUBLISHED,
+            ),
+            models.Index(
+                F("province"),
+                F("date").desc(),
+                F("id").desc(),
+                name="report_pub_province_idx",
+                include=["category"],
+                condition=PUBLISHED,
+            ),
+            models.Index(
+                F("prefecture"),
+                F("date").desc(),
+                F("id").desc(),
+                name="report_pub_prefecture_idx",
+                include=["category"],
+                condition=PUBLISHED,
+            ),
+            models.Index(
+                F("region"),
+                F("date").desc(),
+                F("id").desc(),
+                name="report_pub_region_idx",
+                include=["category"],
+                condition=PUBLISHED,
+            ),
+            models.Index(
+                F("big_region"),
+                F("date").desc(),
+                F("id").desc(),
+                name="report_pub_area_idx",
+                include=["category"],
+                condition=PUBLISHED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:detail",
+            kwargs={"category": self.category.slug, "area": self.big_region.slug, "pk": self.pk},
+        )
+
+    @property
+    def display_title(self) -> str:
+        """The original site's form: (湖南省)吉首市人民政府工作报告(2023年2月14日)."""
+        date = f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return f"({self.province.name}){self.title}({date})"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED and not self.is_restricted
+
+
+class ReportTally(models.Model):
+    """Published-report counts per (region, category, year).
+
+    Lists need a total to offer the last page; counting a million rows per request is not an
+    option, so reports.services keeps these few thousand rows current on every write.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    # Copies of the region's ancestry, for sums over a province, prefecture or big region.
+    big_region = models.ForeignKey(BigRegion, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    prefecture = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["region", "category", "year"]
+        verbose_name = verbose_name_plural = "报告计数"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "category", "year"], name="report_tally_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["province", "category", "year"], name="report_tally_province_idx"),
+            models.Index(fields=["prefecture", "category", "year"], name="report_tally_prefecture_idx"),
+            models.Index(fields=["category", "big_region", "year"], name="report_tally_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.category_id}/{self.year}: {self.count}"

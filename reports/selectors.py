@@ -1,0 +1,135 @@
+"""Whole-page reads for the reader-facing views."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+
+from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What a list shows: any combination of category, big region, region and year."""
+
+    category: Category | None = None
+    big_region: BigRegion | None = None
+    region: Region | None = None
+    year: int | None = None
+
+    def reports(self) -> ReportQuerySet:
+        reports = Report.objects.published()
+        if self.category is not None:
+            reports = reports.filter(category=self.category)
+        if self.big_region is not None:
+            reports = reports.filter(big_region=self.big_region)
+        if self.region is not None:
+            reports = reports.in_region(self.region)
+        if self.year is not None:
+            reports = reports.filter(date__year=self.year)
+        return reports
+
+    def tallies(self):
+        tallies = ReportTally.objects.all()
+        if self.category is not None:
+            tallies = tallies.filter(category=self.category)
+        if self.big_region is not None:
+            tallies = tallies.filter(big_region=self.big_region)
+        if self.region is not None:
+            column = {RegionLevel.PROVINCE: "province", RegionLevel.PREFECTURE: "prefecture"}.get(
+                self.region.level, "region"
+            )
+            tallies = tallies.filter(**{column: self.region})
+        return tallies
+
+    def total(self) -> int:
+        tallies = self.tallies()
+        if self.year is not None:
+            tallies = tallies.filter(year=self.year)
+        return tallies.aggregate(total=Sum("count"))["total"] or 0
+
+    def years(self) -> list[int]:
+        """Years that have reports in this list (ignoring the year filter), newest first."""
+        return list(self.tallies().filter(count__gt=0).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def parse_year(value: str | None) -> int | None:
+    """`?year=` as typed by anyone: anything but a plausible year means no year filter."""
+    if value and value.isascii() and value.isdigit() and len(value) == 4:
+        return int(value)
+    return None
+
+
+def latest_by_category(*, per_category: int = 8) -> list[tuple[Category, list[Report]]]:
+    return [
+        (category, list(Report.objects.published().filter(category=category).for_list().newest_first()[:per_category]))
+        for category in Category.objects.all()
+    ]
+
+
+def big_regions_with_provinces() -> list[tuple[BigRegion, list[Region]]]:
+    """Every big region with its provinces, each province annotated with its report count."""
+    counts = dict(
+        ReportTally.objects.values_list("province").annotate(total=Sum("count")).values_list("province", "total")
+    )
+    provinces = list(Region.objects.provinces().only("id", "name", "slug", "big_region_id"))
+    for province in provinces:
+        province.report_count = counts.get(province.pk, 0)
+    return [
+        (big_region, [p for p in provinces if p.big_region_id == big_region.pk])
+        for big_region in BigRegion.objects.all()
+    ]
+
+
+def children_with_counts(region: Region) -> list[Region]:
+    """The sub-regions of a province or prefecture, with their report counts."""
+    children = list(
+        region.children.select_related("big_region").only("id", "name", "slug", "level", "big_region__slug")
+    )
+    column = "prefecture" if region.level == RegionLevel.PROVINCE else "region"
+    counts = dict(
+        ReportTally.objects.filter(**{f"{column}__in": children})
+        .values_list(column)
+        .annotate(total=Sum("count"))
+        .values_list(column, "total")
+    )
+    if region.level == RegionLevel.PROVINCE:
+        # Districts of the municipalities sit directly under the province with no prefecture.
+        direct = dict(
+            ReportTally.objects.filter(region__in=children, prefecture__isnull=True)
+            .values_list("region")
+            .annotate(total=Sum("count"))
+            .values_list("region", "total")
+        )
+        counts |= direct
+    for child in children:
+        child.report_count = counts.get(child.pk, 0)
+    return children
+
+
+def report_for_article(pk: int) -> Report | None:
+    return (
+        Report.objects.select_related("region", "category", "big_region", "province", "prefecture")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def report_neighbours(report: Report) -> tuple[Report | None, Report | None]:
+    """The previous (older) and next (newer) report in the same category and big region."""
+    siblings = Report.objects.published().filter(category_id=report.category_id, big_region_id=report.big_region_id)
+    older = Q(date__lt=report.date) | Q(date=report.date, id__lt=report.pk)
+    newer = Q(date__gt=report.date) | Q(date=report.date, id__gt=report.pk)
+    previous = siblings.filter(older).for_list().newest_first().first()
+    following = siblings.filter(newer).for_list().order_by("date", "id").first()
+    return previous, following
+
+
+def report_related(report: Report, *, limit: int = 10) -> list[Report]:
+    """Other reports of the same region: other years and categories."""
+    return list(
+        Report.objects.published()
+        .filter(region_id=report.region_id)
+        .exclude(pk=report.pk)
+        .for_list()
+        .newest_first()[:limit]
+    )

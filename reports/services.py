@@ -1,0 +1,170 @@
+"""Writes to reports: every path (admin, import, generation, takedowns) goes through here so that
+the denormalised region columns and the published-report tallies stay right."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
+
+TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
+
+
+def region_ancestry(region: Region) -> dict:
+    """The denormalised columns a report copies from its region."""
+    return {
+        "big_region_id": region.big_region_id,
+        "province_id": region.province_id,
+        "prefecture_id": region.prefecture_id,
+    }
+
+
+@transaction.atomic
+def region_save(*, region: Region) -> Region:
+    """Save a region edited by hand, deriving its province, prefecture and big region from its parent."""
+    parent = region.parent
+    if parent is not None:
+        region.big_region_id = parent.big_region_id
+        region.province_id = parent.province_id
+        region.prefecture_id = parent.prefecture_id
+    if region.level == RegionLevel.PREFECTURE:
+        region.prefecture = None  # set to itself once it has a primary key
+    region.full_clean(exclude=["province", "prefecture"])
+    region.save()
+    if parent is None or region.level == RegionLevel.PREFECTURE:
+        Region.objects.filter(pk=region.pk).update(
+            province_id=region.province_id if parent is not None else region.pk,
+            prefecture_id=region.pk if region.level == RegionLevel.PREFECTURE else region.prefecture_id,
+        )
+        region.refresh_from_db(fields=["province", "prefecture"])
+    return region
+
+
+def _tally_key(report: Report) -> TallyKey:
+    return (report.region_id, report.category_id, report.date.year)
+
+
+@transaction.atomic
+def report_create(
+    *,
+    title: str,
+    region: Region,
+    category: Category,
+    date: datetime.date,
+    body: str,
+    source_name: str = "",
+    source_url: str = "",
+    status: str = ReportStatus.DRAFT,
+    pk: int | None = None,
+) -> Report:
+    report = Report(
+        pk=pk,
+        title=title,
+        region=region,
+        category=category,
+        date=date,
+        body=body,
+        source_name=source_name,
+        source_url=source_url,
+        status=status,
+        published_at=timezone.now() if status == ReportStatus.PUBLISHED else None,
+        **region_ancestry(region),
+    )
+    report.full_clean()
+    report.save(force_insert=True)
+    tally_refresh(keys=[_tally_key(report)])
+    return report
+
+
+@transaction.atomic
+def report_save(*, report: Report, previous_key: TallyKey | None = None) -> Report:
+    """Save an edited report (e.g. from the admin form), keeping derived columns and tallies right."""
+    for field, value in region_ancestry(report.region).items():
+        setattr(report, field, value)
+    if report.status == ReportStatus.PUBLISHED and report.published_at is None:
+        report.published_at = timezone.now()
+    report.updated_at = timezone.now()
+    report.full_clean()
+    report.save()
+    tally_refresh(keys={_tally_key(report), *([previous_key] if previous_key else [])})
+    return report
+
+
+@transaction.atomic
+def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
+    """Bulk publish / withdraw / return to draft. Returns how many reports changed."""
+    now = timezone.now()
+    changed = Report.objects.filter(pk__in=list(report_ids)).exclude(status=status)
+    keys = {(r, c, d.year) for r, c, d in changed.values_list("region_id", "category_id", "date")}
+    count = changed.update(status=status, updated_at=now)
+    if status == ReportStatus.PUBLISHED:
+        Report.objects.filter(pk__in=list(report_ids), published_at__isnull=True).update(published_at=now)
+    tally_refresh(keys=keys)
+    return count
+
+
+@transaction.atomic
+def reports_set_restricted(*, report_ids: Iterable[int], restricted: bool) -> int:
+    """Hide (or bring back) reports after a takedown decision, leaving everything else untouched."""
+    changed = Report.objects.filter(pk__in=list(report_ids)).exclude(is_restricted=restricted)
+    keys = {(r, c, d.year) for r, c, d in changed.values_list("region_id", "category_id", "date")}
+    count = changed.update(is_restricted=restricted)
+    tally_refresh(keys=keys)
+    return count
+
+
+def report_record_view(*, report_id: int) -> int | None:
+    """Count one reader's visit; returns the new total, or None for a report readers cannot see."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reports_report SET views = views + 1 "
+            "WHERE id = %s AND status = %s AND NOT is_restricted RETURNING views",
+            [report_id, ReportStatus.PUBLISHED],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_TALLY_UPSERT = """
+INSERT INTO reports_reporttally
+    (region_id, category_id, year, count, big_region_id, province_id, prefecture_id)
+SELECT k.region_id, k.category_id, k.year,
+    (SELECT count(*) FROM reports_report r
+      WHERE r.region_id = k.region_id AND r.category_id = k.category_id
+        AND r.date >= make_date(k.year, 1, 1) AND r.date < make_date(k.year + 1, 1, 1)
+        AND r.status = 'published' AND NOT r.is_restricted),
+    g.big_region_id, g.province_id, g.prefecture_id
+FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS k(region_id, category_id, year)
+JOIN reports_region g ON g.id = k.region_id
+ON CONFLICT (region_id, category_id, year) DO UPDATE SET count = EXCLUDED.count
+"""
+
+_TALLY_REBUILD = """
+INSERT INTO reports_reporttally
+    (region_id, category_id, year, count, big_region_id, province_id, prefecture_id)
+SELECT region_id, category_id, extract(year FROM date)::int, count(*),
+    min(big_region_id), min(province_id), min(prefecture_id)
+FROM reports_report
+WHERE status = 'published' AND NOT is_restricted
+GROUP BY region_id, category_id, extract(year FROM date)
+"""
+
+
+def tally_refresh(*, keys: Iterable[TallyKey]) -> None:
+    """Recount the published reports of the given (region, category, year) groups."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    regions, categories, years = (list(column) for column in zip(*keys, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_TALLY_UPSERT, [regions, categories, years])
+
+
+@transaction.atomic
+def tally_rebuild() -> None:
+    """Recount everything (after bulk loads, or as housekeeping)."""
+    ReportTally.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_TALLY_REBUILD)
