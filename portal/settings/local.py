@@ -10,4 +10,4 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 if not env("DATABASE_URL", default=""):
-    DATABASES = {"default": database_settings("portal")}
+    DATABASES = {"default": database_settings(env("PORTAL_DB_NAME", default="portal"))}

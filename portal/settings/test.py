@@ -19,3 +19,5 @@ WHITENOISE_AUTOREFRESH = True
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": database_settings("portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Separate test databases let several test runs share one embedded server.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_portal")}
