@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from reports import services as report_services
+
+
+class Command(BaseCommand):
+    help = "Periodic upkeep (run it from cron, e.g. hourly): recount report lists and the other apps' chores."
+
+    def handle(self, *args, **options):
+        report_services.tally_rebuild()
+        self.stdout.write("report counts rebuilt")
+        self.stdout.write(self.style.SUCCESS("housekeeping done"))
