@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "comments",
+    "portal.takedowns",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,46 @@ RESERVED_SLUGS = frozenset(
 )
 
 REPORTS_PER_PAGE = 20
+
+# Captcha (portal.captcha): characters drawn with `secrets`, each answer valid once for 10 minutes.
+# Never set CAPTCHA_TEST_MODE: tests read the answer from the store.
+CAPTCHA_CHALLENGE_FUNCT = "portal.captcha.challenge"
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+
+# Behind a reverse proxy, the header (e.g. X-Forwarded-For or X-Real-IP) that carries the client
+# address; only set it when the proxy overwrites or appends to it. Unset: REMOTE_ADDR is used.
+TRUSTED_PROXY_HEADER = env("DJANGO_TRUSTED_PROXY_HEADER", default="")
+
+# Non-file form data a request may carry. Admin saves whole report bodies (tens of thousands of
+# characters, three bytes each and percent-encoded); public forms set lower limits of their own.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Comments (comments app). Moderation mode, word lists and flood limits are edited in admin.
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)  # threads per page
+COMMENTS_MAX_LENGTH = 2000
+COMMENTS_MAX_REQUEST_BYTES = 64 * 1024
+COMMENTS_MIN_FILL_SECONDS = env.int("COMMENTS_MIN_FILL_SECONDS", default=3)
+COMMENTS_FORM_MAX_AGE_HOURS = 24
+COMMENTS_ANONYMISE_AFTER_DAYS = env.int("COMMENTS_ANONYMISE_AFTER_DAYS", default=90)
+
+# Copyright takedowns (portal.takedowns). The waiting period after a counter-notice before the
+# content is restored, per legal basis: (amount, "days" | "business_days").
+TAKEDOWN_WAITING_PERIODS = {
+    "regulation": (env.int("TAKEDOWN_WAIT_REGULATION_DAYS", default=0), "days"),  # 条例 Art. 17: immediately
+    "civil_code": (env.int("TAKEDOWN_WAIT_CIVIL_CODE_DAYS", default=15), "days"),  # 民法典 Art. 1196
+    "dmca": (env.int("TAKEDOWN_WAIT_DMCA_BUSINESS_DAYS", default=10), "business_days"),  # 17 U.S.C. 512(g)
+}
+# Open notices older than this are highlighted on the admin index.
+TAKEDOWN_SERVICE_TARGET_HOURS = env.int("TAKEDOWN_SERVICE_TARGET_HOURS", default=24)
+# How long the counter-notice link sent to a content provider stays valid.
+TAKEDOWN_COUNTER_LINK_DAYS = env.int("TAKEDOWN_COUNTER_LINK_DAYS", default=90)
+# Absolute links in takedown emails (the counter-notice link) start with this.
+TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+TAKEDOWN_MAX_ATTACHMENTS = 5
+TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
