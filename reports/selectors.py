@@ -69,7 +69,10 @@ def latest_by_category(*, per_category: int = 8) -> list[tuple[Category, list[Re
 def big_regions_with_provinces() -> list[tuple[BigRegion, list[Region]]]:
     """Every big region with its provinces, each province annotated with its report count."""
     counts = dict(
-        ReportTally.objects.values_list("province").annotate(total=Sum("count")).values_list("province", "total")
+        ReportTally.objects.order_by()
+        .values_list("province")
+        .annotate(total=Sum("count"))
+        .values_list("province", "total")
     )
     provinces = list(Region.objects.provinces().only("id", "name", "slug", "big_region_id"))
     for province in provinces:
@@ -96,6 +99,7 @@ def children_with_counts(region: Region) -> list[Region]:
         # Districts of the municipalities sit directly under the province with no prefecture.
         direct = dict(
             ReportTally.objects.filter(region__in=children, prefecture__isnull=True)
+            .order_by()
             .values_list("region")
             .annotate(total=Sum("count"))
             .values_list("region", "total")
@@ -108,7 +112,9 @@ def children_with_counts(region: Region) -> list[Region]:
 
 def report_for_article(pk: int) -> Report | None:
     return (
-        Report.objects.select_related("region", "category", "big_region", "province", "prefecture")
+        Report.objects.select_related(
+            "category", "big_region", "region__big_region", "province__big_region", "prefecture__big_region"
+        )
         .filter(pk=pk)
         .first()
     )

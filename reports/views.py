@@ -5,8 +5,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.takedowns.views import restricted_report_response
+
 from . import selectors, services
-from .models import BigRegion, Category, Region
+from .models import BigRegion, Category, Region, ReportStatus
 from .pagination import paginate
 
 ARTICLE_MAX_AGE = 60
@@ -25,9 +27,7 @@ def _report_list(request: HttpRequest, template: str, list_filter: selectors.Lis
 def category_list(request: HttpRequest, category: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=category)
     list_filter = selectors.ListFilter(category=category, year=selectors.parse_year(request.GET.get("year")))
-    return _report_list(
-        request, "reports/category.html", list_filter, category=category, big_regions=BigRegion.objects.all()
-    )
+    return _report_list(request, "reports/category.html", list_filter, category=category)
 
 
 def category_area_list(request: HttpRequest, category: str, area: str) -> HttpResponse:
@@ -36,9 +36,7 @@ def category_area_list(request: HttpRequest, category: str, area: str) -> HttpRe
     list_filter = selectors.ListFilter(
         category=category, big_region=big_region, year=selectors.parse_year(request.GET.get("year"))
     )
-    return _report_list(
-        request, "reports/category.html", list_filter, category=category, big_regions=BigRegion.objects.all()
-    )
+    return _report_list(request, "reports/category.html", list_filter, category=category)
 
 
 def region_index(request: HttpRequest) -> HttpResponse:
@@ -63,7 +61,9 @@ def big_region_detail(request: HttpRequest, area: str) -> HttpResponse:
 
 
 def region_detail(request: HttpRequest, area: str, slug: str) -> HttpResponse:
-    region = get_object_or_404(Region.objects.select_related("big_region", "province", "prefecture"), slug=slug)
+    region = get_object_or_404(
+        Region.objects.select_related("big_region", "province__big_region", "prefecture__big_region"), slug=slug
+    )
     if region.big_region.slug != area:
         return redirect(region, permanent=True)
     category = _category_from_query(request)
@@ -107,7 +107,10 @@ def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> Ht
 
 
 def _unpublished_report(request: HttpRequest, report) -> HttpResponse:
-    """Drafts and withdrawn reports: a preview for staff, 404 for everyone else."""
+    """Drafts and withdrawn reports: a preview for staff, 404 for everyone else. A published report
+    restricted after a copyright notice answers 451 for everyone."""
+    if report.status == ReportStatus.PUBLISHED and report.is_restricted:
+        return restricted_report_response(request, report)
     if not (request.user.is_authenticated and request.user.is_staff):
         raise Http404("没有这篇报告")
     response = render(request, "reports/article.html", {"report": report, "preview": True, "related": []})

@@ -1,0 +1,57 @@
+"""List pages run a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.models import SiteConfiguration
+from tests.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(report):
+    region = report.region
+    return [
+        "/",
+        reverse("reports:category", args=["baogao"]),
+        reverse("reports:category_area", args=["baogao", "huazhong"]),
+        reverse("reports:region_index"),
+        reverse("reports:big_region", args=["huazhong"]),
+        region.province.get_absolute_url(),
+        region.prefecture.get_absolute_url(),
+        region.get_absolute_url(),
+        region.get_absolute_url() + "?category=baogao&year=2023",
+        report.get_absolute_url(),
+    ]
+
+
+@pytest.fixture
+def one_report(region, category):
+    SiteConfiguration.current()  # the row every page reads; created once per site
+    return ReportFactory(region=region, category=category)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_query_count_does_not_grow_with_rows(client, region, category, one_report, index):
+    url = pages(one_report)[index]
+    with_one = count_queries(client, url)
+    for _ in range(30):
+        ReportFactory(region=region, category=category)
+    assert count_queries(client, url) == with_one, url
+    assert with_one <= 11, url
+
+
+def test_list_pages_do_not_load_bodies_or_count_rows(client, one_report):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("reports:category", args=["baogao"]))
+    report_selects = [q["sql"] for q in captured if 'FROM "reports_report"' in q["sql"]]
+    assert report_selects and not any('"reports_report"."body"' in sql for sql in report_selects)
+    assert not any("COUNT(*)" in sql.upper() and "reports_report" in sql for sql in report_selects)
