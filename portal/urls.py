@@ -12,5 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("takedown/", include("portal.takedowns.urls")),
+    path("", include("comments.urls")),
     path("", include("reports.urls")),
 ]

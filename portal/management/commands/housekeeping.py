@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from portal.takedowns import services as takedown_services
 from reports import services as report_services
 
 
@@ -9,4 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report_services.tally_rebuild()
         self.stdout.write("report counts rebuilt")
+        restored = takedown_services.notices_restore_due()
+        self.stdout.write(f"takedowns: {restored} notice(s) restored after the counter-notice waiting period")
         self.stdout.write(self.style.SUCCESS("housekeeping done"))

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+
+from reports.models import Report
+
+from . import selectors, services
+from .forms import FILES_NOT_KEPT, CounterNoticeForm, NoticeForm
+from .models import NoticeStatus, TakedownNotice
+from .tokens import counter_token_is_valid
+
+# Every file at its largest plus room for the text fields; anything bigger is refused unread.
+MAX_REQUEST_BYTES = (settings.TAKEDOWN_MAX_ATTACHMENTS + 1) * settings.TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024
+RECEIPT_SESSION_KEY = "takedown_receipt"
+
+
+def _too_big(request: HttpRequest) -> HttpResponse | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_REQUEST_BYTES:
+        reason = f"提交的内容过大（上限约 {MAX_REQUEST_BYTES // (1024 * 1024)} MB）。请压缩附件后重试。"
+        return render(request, "400.html", {"reason": reason}, status=413)
+    return None
+
+
+def _hosts(request: HttpRequest) -> list[str]:
+    return [request.get_host().rsplit(":", 1)[0], *[h for h in settings.ALLOWED_HOSTS if h not in ("*", "")]]
+
+
+@never_cache
+def notice_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if response := _too_big(request):
+            return response
+        form = NoticeForm(request.POST, request.FILES, hosts=_hosts(request))
+        if form.is_valid():
+            try:
+                notice = services.notice_create(**form.service_arguments())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[RECEIPT_SESSION_KEY] = notice.receipt
+                return redirect("takedowns:received")
+    else:
+        form = NoticeForm(hosts=_hosts(request))
+    return render(
+        request,
+        "takedowns/notice_form.html",
+        {"form": form, "files_not_kept": FILES_NOT_KEPT if form.is_bound else ""},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@never_cache
+def notice_received(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
+    notice = TakedownNotice.objects.filter(receipt=receipt).only("receipt", "email", "created_at").first()
+    if notice is None:
+        return redirect("takedowns:notice")
+    return render(request, "takedowns/received.html", {"notice": notice})
+
+
+def _counter_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "takedowns/counter_refused.html", {"message": message}, status=status)
+
+
+@never_cache
+def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
+    notice = TakedownNotice.objects.filter(receipt=receipt).prefetch_related("items").first()
+    if notice is None:
+        return _counter_refused(request, f"没有受理编号为“{receipt[:40]}”的投诉，请核对邮件中的链接。", 404)
+    token = request.GET.get("token", "")
+    if not counter_token_is_valid(notice.receipt, token):
+        return _counter_refused(request, "链接无效或已过期，请使用邮件中的完整链接，或直接联系本站。", 403)
+    if notice.status != NoticeStatus.UPHELD:
+        message = (
+            "该投诉已收到反通知，无需重复提交。"
+            if notice.status in (NoticeStatus.COUNTER_NOTICE, NoticeStatus.RESTORED, NoticeStatus.KEPT_RESTRICTED)
+            else "该投诉当前不处于可提交反通知的状态。"
+        )
+        return _counter_refused(request, message, 409)
+    if request.method == "POST":
+        if response := _too_big(request):
+            return response
+        form = CounterNoticeForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.counter_notice_create(notice=notice, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                notice.refresh_from_db()
+                return render(request, "takedowns/counter_received.html", {"notice": notice})
+    else:
+        form = CounterNoticeForm()
+    return render(
+        request,
+        "takedowns/counter_form.html",
+        {"form": form, "notice": notice, "files_not_kept": FILES_NOT_KEPT if form.is_bound else ""},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.transparency_notices(), 50).get_page(request.GET.get("page"))
+    response = render(request, "takedowns/transparency.html", {"page": page})
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def restricted_report_response(request: HttpRequest, report: Report) -> HttpResponse:
+    """A restricted report keeps its address and answers 451 (RFC 7725), saying why and pointing at
+    the transparency page; no-cache so that readers see it again as soon as it is restored."""
+    notice = selectors.restriction_for_report(report)
+    transparency_url = request.build_absolute_uri(reverse("takedowns:transparency"))
+    response = render(
+        request,
+        "451.html",
+        {"report": report, "notice": notice, "transparency_url": transparency_url},
+        status=451,
+    )
+    response["Link"] = f'<{transparency_url}>; rel="blocked-by"'
+    patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    return response
