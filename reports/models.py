@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -152,6 +154,7 @@ class ReportQuerySet(models.QuerySet):
 
 # The partial indexes below all serve the reader-facing `published()` lists.
 PUBLISHED = Q(status="published", is_restricted=False)
+SEARCH_INDEX = "report_pub_search_idx"  # generate_reports builds it after a bulk load
 
 
 class Report(models.Model):
@@ -167,6 +170,8 @@ class Report(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     views = models.PositiveIntegerField("点击", default=0, editable=False)
+    # Title, place names and body as CJK bigrams + jieba words (reports.search); kept by reports.services.
+    search_vector = SearchVectorField("全文索引", null=True, editable=False)
 
     # Copies of the region's ancestry, kept by reports.services, so that region pages filter on
     # one indexed column instead of walking the tree.
@@ -236,6 +241,7 @@ class Report(models.Model):
                 include=["category"],
                 condition=PUBLISHED,
             ),
+            GinIndex(fields=["search_vector"], name=SEARCH_INDEX, condition=PUBLISHED),
         ]
 
     def __str__(self) -> str:

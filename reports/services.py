@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
 
+from . import search
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
 
 
@@ -44,6 +45,17 @@ def region_save(*, region: Region) -> Region:
 
 def _tally_key(report: Report) -> TallyKey:
     return (report.region_id, report.category_id, report.date.year)
+def region_place_names(region: Region) -> list[str]:
+    """Province, prefecture and region names (without repeats), indexed with a report so that
+    "湖南 统计公报" finds a county's bulletin."""
+    return list(dict.fromkeys(r.name for r in (region.province, region.prefecture, region) if r is not None))
+
+
+def report_search_vector(report: Report) -> str:
+    """The report's tsvector, as text; computed in Python because PostgreSQL cannot segment Chinese."""
+    return search.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
+
+
 
 
 @transaction.atomic
@@ -75,6 +87,7 @@ def report_create(
     report.full_clean()
     report.save(force_insert=True)
     tally_refresh(keys=[_tally_key(report)])
+    report.search_vector = report_search_vector(report)
     return report
 
 
@@ -89,6 +102,7 @@ def report_save(*, report: Report, previous_key: TallyKey | None = None) -> Repo
     report.full_clean()
     report.save()
     tally_refresh(keys={_tally_key(report), *([previous_key] if previous_key else [])})
+    report.search_vector = report_search_vector(report)
     return report
 
 
