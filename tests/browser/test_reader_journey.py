@@ -20,8 +20,20 @@ def test_home_to_big_region_to_list_to_article(live_server, page, screenshot):
     assert screenshot(page, "article").stat().st_size > 10_000
 
 
-def test_phone_navigation_menu(live_server, phone_page, screenshot):
+def test_phone_navigation_menu_folds_and_opens(live_server, phone_page, screenshot):
     jishou()
     phone_page.goto(live_server.url)
-    expect(phone_page.get_by_text("导航菜单")).to_be_visible()
-    screenshot(phone_page, "home-phone")
+    menu = phone_page.get_by_role("navigation", name="导航菜单")
+    expect(menu.get_by_role("link", name="华中")).to_be_hidden()
+    menu.get_by_text("导航菜单").click()
+    menu.get_by_role("link", name="华中").click()
+    expect(phone_page.get_by_role("heading", name="华中地区")).to_be_visible()
+    screenshot(phone_page, "big-region-phone")
+
+
+def test_navigation_works_without_javascript(live_server, no_js_page):
+    report = ReportFactory(region=jishou())
+    no_js_page.goto(live_server.url)
+    no_js_page.get_by_role("navigation", name="导航菜单").get_by_role("link", name="报告").click()
+    no_js_page.get_by_role("link", name=report.title).click()
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(report.display_title)
