@@ -95,9 +95,9 @@ class Command(BaseCommand):
     @staticmethod
     def _row(generator: demo.SyntheticReports, now: str, places: dict[int, list[str]]) -> dict:
         region, category, date, title = generator.document()
+        body = generator.body(region)
         return {
             "title": title,
-        body = generator.body(region)
             "region_id": region.pk,
             "category_id": category.pk,
             "date": date.isoformat(),
@@ -112,6 +112,6 @@ class Command(BaseCommand):
             "big_region_id": region.big_region_id,
             "province_id": region.province_id,
             "prefecture_id": region.prefecture_id,
-        }
             # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.search.
             "search_vector": search.document_vector(title=title, places=places[region.pk], body=body),
+        }
