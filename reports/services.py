@@ -43,8 +43,6 @@ def region_save(*, region: Region) -> Region:
     return region
 
 
-def _tally_key(report: Report) -> TallyKey:
-    return (report.region_id, report.category_id, report.date.year)
 def region_place_names(region: Region) -> list[str]:
     """Province, prefecture and region names (without repeats), indexed with a report so that
     "湖南 统计公报" finds a county's bulletin."""
@@ -57,6 +55,8 @@ def report_search_vector(report: Report) -> str:
 
 
 
+def _tally_key(report: Report) -> TallyKey:
+    return (report.region_id, report.category_id, report.date.year)
 
 @transaction.atomic
 def report_create(
@@ -85,9 +85,9 @@ def report_create(
         **region_ancestry(region),
     )
     report.full_clean()
+    report.search_vector = report_search_vector(report)
     report.save(force_insert=True)
     tally_refresh(keys=[_tally_key(report)])
-    report.search_vector = report_search_vector(report)
     return report
 
 
@@ -100,9 +100,9 @@ def report_save(*, report: Report, previous_key: TallyKey | None = None) -> Repo
         report.published_at = timezone.now()
     report.updated_at = timezone.now()
     report.full_clean()
+    report.search_vector = report_search_vector(report)
     report.save()
     tally_refresh(keys={_tally_key(report), *([previous_key] if previous_key else [])})
-    report.search_vector = report_search_vector(report)
     return report
 
 
