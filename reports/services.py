@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import search
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
 
-from . import search
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
 
 
@@ -54,9 +54,9 @@ def report_search_vector(report: Report) -> str:
     return search.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
 
 
-
 def _tally_key(report: Report) -> TallyKey:
     return (report.region_id, report.category_id, report.date.year)
+
 
 @transaction.atomic
 def report_create(
