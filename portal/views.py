@@ -19,6 +19,11 @@ def _error_page(template: str, status: int):
     return view
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = "页面已过期或浏览器未保存本站的 Cookie，表单无法提交。请刷新页面后重试。"
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
 bad_request = _error_page("400.html", 400)
 permission_denied = _error_page("403.html", 403)
 page_not_found = _error_page("404.html", 404)
