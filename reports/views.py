@@ -5,6 +5,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from comments import selectors as comment_selectors
 from portal.takedowns.views import restricted_report_response
 
 from . import selectors, services
@@ -100,6 +101,7 @@ def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> Ht
             "previous": previous,
             "following": following,
             "related": selectors.report_related(report),
+            "comments": comment_selectors.comment_section(report=report),
         },
     )
     patch_cache_control(response, public=True, max_age=ARTICLE_MAX_AGE)

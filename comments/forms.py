@@ -1,0 +1,98 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from portal.captcha import OneTimeCaptchaField
+
+from .validators import strip_invalid_characters, validate_plain_text
+
+FORM_STAMP_SALT = "comments.form-stamp"
+
+
+def form_stamp(report_id: int) -> str:
+    """Signed (report, time the form was served): lets the post prove it is not an instant replay."""
+    return signing.dumps({"report": report_id, "at": int(time.time())}, salt=FORM_STAMP_SALT, compress=True)
+
+
+class CommentForm(forms.Form):
+    nickname = forms.CharField(
+        label="昵称",
+        max_length=30,
+        required=False,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"placeholder": "网友", "autocomplete": "nickname"}),
+    )
+    body = forms.CharField(
+        label="评论内容",
+        max_length=settings.COMMENTS_MAX_LENGTH,
+        strip=False,
+        validators=[validate_plain_text],
+        error_messages={
+            "required": "请填写评论内容。",
+            "max_length": "评论最多 %(limit_value)d 字（现在 %(show_value)d 字）。",
+        },
+        widget=forms.Textarea(attrs={"rows": 5, "data-counter": "", "placeholder": "文明发言，理性讨论"}),
+    )
+    email = forms.EmailField(
+        label="邮箱",
+        required=False,
+        max_length=254,
+        help_text="选填，不会公开。",
+        error_messages={"invalid": "请输入有效的邮箱地址，或者留空。"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    # Readers never see this field (hidden by CSS, skipped by keyboard and screen readers); bots fill it.
+    website = forms.CharField(
+        label="网站（请留空）",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    stamp = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "表单已失效，请重新提交。"})
+    captcha = OneTimeCaptchaField()
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["captcha"].widget.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
+        self.fields["stamp"].initial = form_stamp(report.pk)
+
+    def redisplay(self) -> "CommentForm":
+        """After a failed post, the form to show again: what the reader typed (minus characters that
+        cannot be stored or shown), the errors if it was validated, a fresh stamp; the captcha
+        widget always draws a new image."""
+        if not self.is_bound:
+            return self
+        data = self.data.copy()
+        for name in ("nickname", "body", "email"):
+            data[name] = strip_invalid_characters(data.get(name, ""))
+        data["stamp"] = form_stamp(self.report.pk)
+        if self._errors is None:
+            # Not validated (the post was refused before that): show the text, no field errors.
+            return CommentForm(
+                report=self.report, initial={k: data.get(k) for k in ("nickname", "body", "email", "parent")}
+            )
+        self.data = data
+        return self
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("提交未通过校验，请刷新页面后重试。", code="honeypot")
+        return ""
+
+    def clean_stamp(self):
+        stamp = self.cleaned_data["stamp"]
+        try:
+            payload = signing.loads(stamp, salt=FORM_STAMP_SALT, max_age=settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600)
+        except signing.SignatureExpired:
+            raise forms.ValidationError("表单已过期，请重新提交。", code="stale") from None
+        except signing.BadSignature:
+            raise forms.ValidationError("表单已失效，请重新提交。", code="forged") from None
+        if payload.get("report") != self.report.pk:
+            raise forms.ValidationError("表单已失效，请重新提交。", code="forged")
+        if time.time() - payload.get("at", 0) < settings.COMMENTS_MIN_FILL_SECONDS:
+            raise forms.ValidationError("提交太快了，请稍等几秒再提交。", code="too_fast")
+        return stamp

@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from reports.models import Report
+
+from .validators import validate_plain_text
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已拒绝"
+    SPAM = "spam", "垃圾评论"
+    REMOVED = "removed", "已删除"
+
+
+class ModerationMode(models.TextChoices):
+    PRE = "pre", "先审后发"
+    POST = "post", "先发后审"
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=CommentStatus.APPROVED)
+
+    def visible(self):
+        """What readers see and count: approved and not blocked by a copyright takedown."""
+        return self.approved().filter(is_restricted=False)
+
+    def pending(self):
+        return self.filter(status=CommentStatus.PENDING)
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def shown_in_thread_list(self):
+        """Top-level comments that take a place in the list: approved ones (restricted ones are
+        shown as a notice), and removed ones that still have visible replies (shown as a notice
+        so the replies keep their context)."""
+        visible_replies = Comment.objects.visible().filter(parent=models.OuterRef("pk"))
+        return self.top_level().filter(Q(status=CommentStatus.APPROVED) | models.Exists(visible_replies))
+
+    def oldest_first(self):
+        return self.order_by("created_at", "id")
+
+
+class Comment(models.Model):
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="comments")
+    # One level of replies: services attach a reply to a reply to the top-level comment.
+    parent = models.ForeignKey(
+        "self", verbose_name="回复的评论", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    nickname = models.CharField("昵称", max_length=30, default="网友", validators=[validate_plain_text])
+    body = models.TextField("内容", max_length=settings.COMMENTS_MAX_LENGTH, validators=[validate_plain_text])
+    email = models.EmailField("邮箱", blank=True, help_text="不公开，仅供站方联系。")
+    status = models.CharField("状态", max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING)
+    is_restricted = models.BooleanField("因版权投诉屏蔽", default=False, editable=False)
+    hold_reason = models.CharField("待审原因", max_length=100, blank=True, editable=False)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True, editable=False)
+    user_agent = models.CharField("浏览器标识", max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField("发表时间", auto_now_add=True)
+    moderated_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "评论"
+        constraints = [
+            models.CheckConstraint(name="comment_status_valid", condition=Q(status__in=CommentStatus.values)),
+            models.CheckConstraint(name="comment_body_not_blank", condition=~Q(body="")),
+            models.CheckConstraint(name="comment_not_own_parent", condition=~Q(parent=F("id"))),
+        ]
+        indexes = [
+            # The article's thread list and the per-report recount.
+            models.Index(fields=["report", "parent", "status", "created_at"], name="comment_report_thread_idx"),
+            # Flood control and duplicate detection look at one address over the last hour or day.
+            models.Index(fields=["ip", "created_at"], name="comment_ip_recent_idx"),
+            # The moderation queue and the admin index count.
+            models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            models.Index(fields=["created_at"], name="comment_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname}：{self.body[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.report.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == CommentStatus.APPROVED and not self.is_restricted
+
+
+class CommentThread(models.Model):
+    """Per-report comment state, kept here so that reports need no column for it: whether the
+    report takes comments, and the counts readers see (maintained by comments.services in the
+    transaction that changes a comment, so pages never count)."""
+
+    report = models.OneToOneField(
+        Report, verbose_name="报告", primary_key=True, on_delete=models.CASCADE, related_name="comment_thread"
+    )
+    is_closed = models.BooleanField("关闭评论", default=False)
+    visible_count = models.PositiveIntegerField("可见评论数", default=0, editable=False)
+    # Top-level entries in the list (see CommentQuerySet.shown_in_thread_list): the page count.
+    thread_count = models.PositiveIntegerField("楼层数", default=0, editable=False)
+
+    class Meta:
+        ordering = ["-report"]
+        verbose_name = verbose_name_plural = "评论区"
+
+    def __str__(self) -> str:
+        return f"{self.report_id} 的评论区"
+
+
+class CommentSettings(models.Model):
+    """Site-wide comment settings: a single row (pk=1) edited in admin."""
+
+    moderation_mode = models.CharField(
+        "审核方式", max_length=8, choices=ModerationMode.choices, default=ModerationMode.PRE
+    )
+    comments_closed = models.BooleanField("全站关闭评论", default=False)
+    moderation_words = models.TextField(
+        "待审词", blank=True, help_text="每行一个词；评论含有其中任何一个时，先审后发（不区分大小写）。"
+    )
+    block_words = models.TextField(
+        "屏蔽词", blank=True, help_text="每行一个词；评论含有其中任何一个时，直接标为垃圾评论（不区分大小写）。"
+    )
+    min_interval_seconds = models.PositiveIntegerField(
+        "同一 IP 发表间隔（秒）", default=15, help_text="同一 IP 两条评论之间至少相隔的秒数。"
+    )
+    hourly_limit = models.PositiveIntegerField(
+        "同一 IP 每小时上限", default=20, help_text="同一 IP 在一小时内最多可发表的评论数。"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评论设置"
+        constraints = [models.CheckConstraint(name="comment_settings_singleton", condition=Q(pk=1))]
+
+    def __str__(self) -> str:
+        return "评论设置"
+
+    @classmethod
+    def current(cls) -> "CommentSettings":
+        configuration, _ = cls.objects.get_or_create(pk=1)
+        return configuration
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return [word.strip().casefold() for word in text.splitlines() if word.strip()]
+
+    @property
+    def moderation_word_list(self) -> list[str]:
+        return self._words(self.moderation_words)
+
+    @property
+    def block_word_list(self) -> list[str]:
+        return self._words(self.block_words)
+
+    @property
+    def is_post_moderation(self) -> bool:
+        return self.moderation_mode == ModerationMode.POST

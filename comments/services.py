@@ -1,0 +1,191 @@
+"""Every write to comments. Counts readers see are recomputed here, in the same transaction."""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from reports.models import Report
+
+from .models import Comment, CommentSettings, CommentStatus, CommentThread
+
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+DUPLICATE_WINDOW = datetime.timedelta(days=1)
+
+
+class CommentRejected(Exception):
+    """A post that must not be stored; `message` is shown to the reader, `status` is the HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReportUnavailable(CommentRejected):
+    status = 404
+
+
+class CommentsClosed(CommentRejected):
+    status = 403
+
+
+class FloodLimited(CommentRejected):
+    status = 429
+
+
+class DuplicateComment(CommentRejected):
+    status = 409
+
+
+def comments_are_open(*, report: Report, configuration: CommentSettings | None = None) -> bool:
+    configuration = configuration or CommentSettings.current()
+    if configuration.comments_closed:
+        return False
+    return not CommentThread.objects.filter(report=report, is_closed=True).exists()
+
+
+def _initial_status(body: str, configuration: CommentSettings) -> tuple[str, str]:
+    """(status, why it is held) for a new comment, from the site's moderation settings."""
+    text = body.casefold()
+    if any(word in text for word in configuration.block_word_list):
+        return CommentStatus.SPAM, "含屏蔽词"
+    if any(word in text for word in configuration.moderation_word_list):
+        return CommentStatus.PENDING, "含待审词"
+    if len(LINK.findall(body)) >= 2:
+        return CommentStatus.PENDING, "含两个以上链接"
+    if not configuration.is_post_moderation:
+        return CommentStatus.PENDING, ""
+    return CommentStatus.APPROVED, ""
+
+
+def _check_flood(*, ip: str, configuration: CommentSettings, now: datetime.datetime) -> None:
+    """At most one comment per interval and `hourly_limit` per hour from one address.
+
+    The advisory lock serialises posts from the same address, so two simultaneous posts cannot
+    both see an empty last-interval; it is released when the transaction ends.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
+    recent = Comment.objects.filter(ip=ip, created_at__gt=now - datetime.timedelta(hours=1))
+    interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
+    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is not None and now - last < interval:
+        wait = int((interval - (now - last)).total_seconds()) + 1
+        raise FloodLimited(
+            f"发表太频繁了：同一网络每 {configuration.min_interval_seconds} 秒只能发表一条评论，请 {wait} 秒后再试。"
+        )
+    if recent.count() >= configuration.hourly_limit:
+        raise FloodLimited(f"发表太频繁了：同一网络每小时最多发表 {configuration.hourly_limit} 条评论，请稍后再试。")
+
+
+def comment_create(
+    *,
+    report: Report,
+    body: str,
+    nickname: str = "",
+    email: str = "",
+    parent: Comment | None = None,
+    ip: str | None,
+    user_agent: str = "",
+) -> Comment:
+    """Store a reader's comment, or raise CommentRejected and store nothing."""
+    configuration = CommentSettings.current()
+    body = body.strip()
+    now = timezone.now()
+    with transaction.atomic():
+        if not Report.objects.published().filter(pk=report.pk).exists():
+            raise ReportUnavailable("这篇报告不存在或已下线，不能评论。")
+        if not comments_are_open(report=report, configuration=configuration):
+            raise CommentsClosed("这篇报告的评论已关闭。")
+        if parent is not None:
+            if parent.report_id != report.pk or not parent.is_visible:
+                raise CommentRejected("要回复的评论不存在或已被删除。")
+            parent = parent.parent or parent  # one level of replies
+        if ip is not None:
+            _check_flood(ip=ip, configuration=configuration, now=now)
+            if Comment.objects.filter(report=report, ip=ip, body=body, created_at__gt=now - DUPLICATE_WINDOW).exists():
+                raise DuplicateComment("您已经发表过相同的评论，请勿重复提交。")
+        status, hold_reason = _initial_status(body, configuration)
+        comment = Comment(
+            report=report,
+            parent=parent,
+            nickname=nickname.strip() or "网友",
+            body=body,
+            email=email.strip(),
+            status=status,
+            hold_reason=hold_reason,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        comment.full_clean()
+        comment.save()
+        if status == CommentStatus.APPROVED:
+            comment_threads_recount(report_ids=[report.pk])
+    return comment
+
+
+def comments_set_status(*, comment_ids: Iterable[int], status: str, moderator=None) -> int:
+    """Moderation: give the comments `status`; returns how many changed."""
+    if status not in CommentStatus.values:
+        raise ValueError(f"unknown status {status!r}")
+    with transaction.atomic():
+        comments = Comment.objects.filter(pk__in=list(comment_ids)).exclude(status=status)
+        report_ids = set(comments.values_list("report_id", flat=True))
+        changed = comments.update(status=status, moderated_at=timezone.now(), moderated_by=moderator)
+        comment_threads_recount(report_ids=report_ids)
+    return changed
+
+
+def comments_restore(*, comment_ids: Iterable[int], moderator=None) -> int:
+    """Undo a removal: removed comments become approved again (others are left alone)."""
+    removed = Comment.objects.filter(pk__in=list(comment_ids), status=CommentStatus.REMOVED)
+    return comments_set_status(
+        comment_ids=list(removed.values_list("pk", flat=True)), status=CommentStatus.APPROVED, moderator=moderator
+    )
+
+
+def comments_set_restricted(*, comment_ids: Iterable[int], restricted: bool) -> int:
+    """Copyright takedowns: block (or unblock) comments. A restricted comment keeps its place in
+    the list as a notice, so replies keep their context, and no longer counts."""
+    with transaction.atomic():
+        comments = Comment.objects.filter(pk__in=list(comment_ids)).exclude(is_restricted=restricted)
+        report_ids = set(comments.values_list("report_id", flat=True))
+        changed = comments.update(is_restricted=restricted)
+        comment_threads_recount(report_ids=report_ids)
+    return changed
+
+
+def comment_thread_set_closed(*, report: Report, closed: bool) -> CommentThread:
+    with transaction.atomic():
+        thread, _ = CommentThread.objects.select_for_update().get_or_create(report=report)
+        thread.is_closed = closed
+        thread.full_clean()
+        thread.save(update_fields=["is_closed"])
+    return thread
+
+
+def comment_threads_recount(*, report_ids: Iterable[int]) -> None:
+    """Recount the reports' visible comments and list entries.
+
+    The thread row is locked before counting: a concurrent writer waits, and under READ
+    COMMITTED our counts then see its committed comments, so the stored numbers are exact.
+    Reports are locked in id order so that two bulk actions cannot deadlock.
+    """
+    for report_id in sorted(set(report_ids)):
+        CommentThread.objects.get_or_create(report_id=report_id)
+        thread = CommentThread.objects.select_for_update().get(report_id=report_id)
+        comments = Comment.objects.filter(report_id=report_id)
+        thread.visible_count = comments.visible().count()
+        thread.thread_count = comments.shown_in_thread_list().count()
+        thread.save(update_fields=["visible_count", "thread_count"])
+
+
+def comments_anonymise(*, older_than_days: int) -> int:
+    """Forget the address and browser of comments older than `older_than_days`; returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    stale = Comment.objects.filter(created_at__lt=cutoff).exclude(ip__isnull=True, user_agent="")
+    return stale.update(ip=None, user_agent="")

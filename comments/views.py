@@ -1,0 +1,149 @@
+"""The comment page (list and form, also the no-JavaScript way to comment), the form fragment the
+article fetches when a reader starts to comment, and posting.
+
+The article itself only shows comments: it is cached and must not create a captcha, a session
+or a cookie. Everything that does lives here and is never cached.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+
+from reports.models import Report
+
+from . import selectors, services
+from .client import client_ip, user_agent
+from .forms import CommentForm
+from .models import Comment, CommentStatus
+
+PAGE = "comments/comment_page.html"
+CSRF_FAILED = "页面已过期，或者浏览器禁用了 Cookie：请允许本站 Cookie 后再次提交。"
+TOO_BIG = "提交的内容太长了（评论最多 {limit} 字），请删减后再提交。"
+
+
+def _report(report_id: int) -> Report:
+    return get_object_or_404(Report.objects.select_related("category", "big_region", "province"), pk=report_id)
+
+
+def _public_report(report_id: int) -> Report:
+    report = _report(report_id)
+    if not report.is_public:
+        raise Http404("这篇报告不存在或已下线")
+    return report
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    return request.headers.get("x-requested-with") == "XMLHttpRequest"
+
+
+def _reply_target(report: Report, value: str | None) -> Comment | None:
+    if not (value and value.isascii() and value.isdigit()):
+        return None
+    parent = Comment.objects.visible().filter(report=report, pk=int(value)).first()
+    return (parent.parent if parent and parent.parent_id else parent) if parent else None
+
+
+def _uncached(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["X-Requested-With"])
+    return response
+
+
+def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The form (with a new captcha) as a fragment, fetched when the reader starts to comment."""
+    report = _public_report(report_id)
+    parent = _reply_target(report, request.GET.get("parent"))
+    context = {"report": report, "parent": parent, "is_open": services.comments_are_open(report=report)}
+    if context["is_open"]:
+        context["form"] = CommentForm(report=report, initial={"parent": parent.pk if parent else None})
+    return _uncached(render(request, f"{PAGE}#comment_form", context))
+
+
+@csrf_exempt  # POST checks CSRF itself (see _comment_post), to answer in Chinese and keep the text
+def comment_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    if request.method == "POST":
+        return _comment_post(request, report_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    report = _public_report(report_id)
+    section = selectors.comment_section(report=report, page=request.GET.get("page"))
+    parent = _reply_target(report, request.GET.get("parent"))
+    context = {"report": report, "section": section, "parent": parent, "is_open": section.is_open}
+    if section.is_open:
+        context["form"] = CommentForm(report=report, initial={"parent": parent.pk if parent else None})
+    posted = request.GET.get("posted", "")
+    if posted.isascii() and posted.isdigit():
+        context["posted"] = Comment.objects.filter(report=report, pk=int(posted)).only("id", "status").first()
+    return _uncached(render(request, PAGE, context))
+
+
+def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
+    # Refuse big bodies before anything reads them, with a message instead of the generic 400.
+    try:
+        too_big = int(request.META.get("CONTENT_LENGTH") or 0) > settings.COMMENTS_MAX_REQUEST_BYTES
+    except ValueError:
+        too_big = True
+    if too_big:
+        return _uncached(
+            render(
+                request,
+                "400.html",
+                {"reason": TOO_BIG.format(limit=settings.COMMENTS_MAX_LENGTH)},
+                status=413,
+            )
+        )
+    report = _report(report_id)
+    form = CommentForm(request.POST, report=report)
+    # The same check CsrfViewMiddleware makes; it returns a response only when the check fails.
+    if CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None:
+        return _redisplay(request, form, status=403, message=CSRF_FAILED)
+    if not report.is_public:
+        return _redisplay(request, form, status=404, message="这篇报告不存在或已下线，不能评论。")
+    if not form.is_valid():
+        return _redisplay(request, form, status=400)
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = Comment.objects.filter(pk=data["parent"]).select_related("parent").first()
+        if parent is None:
+            return _redisplay(request, form, status=400, message="要回复的评论不存在或已被删除。")
+    try:
+        comment = services.comment_create(
+            report=report,
+            parent=parent,
+            nickname=data["nickname"],
+            body=data["body"],
+            email=data["email"],
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+    except services.CommentRejected as rejection:
+        return _redisplay(request, form, status=rejection.status, message=rejection.message)
+    if _is_fragment_request(request):
+        context = {"report": report, "comment": comment, "count": selectors.visible_count(report=report)}
+        return _uncached(render(request, f"{PAGE}#comment_posted", context, status=201))
+    page = selectors.page_number_of(comment) if comment.status == CommentStatus.APPROVED else 1
+    url = reverse("comments:page", kwargs={"report_id": report.pk})
+    return redirect(f"{url}?page={page}&posted={comment.pk}#comment-posted")
+
+
+def _redisplay(request: HttpRequest, form: CommentForm, *, status: int, message: str = "") -> HttpResponse:
+    """A failed post: the form again with the reason, what the reader typed and a new captcha."""
+    form = form.redisplay()
+    report = form.report
+    parent = None
+    parent_id = (form.data if form.is_bound else form.initial).get("parent") or ""
+    if parent_id:
+        parent = _reply_target(report, str(parent_id))
+    context = {"report": report, "form": form, "message": message, "parent": parent, "is_open": True}
+    if _is_fragment_request(request):
+        return _uncached(render(request, f"{PAGE}#comment_form", context, status=status))
+    if status == 429:
+        return _uncached(render(request, "429.html", context, status=status))
+    if report.is_public:
+        context["section"] = selectors.comment_section(report=report)
+    return _uncached(render(request, PAGE, context, status=status))
