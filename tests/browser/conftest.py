@@ -29,31 +29,27 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def _open_page(browser, **context_options):
+    context = browser.new_context(locale="zh-CN", **context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _open_page(browser, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _open_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
 
 
 @pytest.fixture
 def no_js_page(browser):
-    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _open_page(browser, java_script_enabled=False)
 
 
 @pytest.fixture
