@@ -40,7 +40,6 @@ class CommentForm(forms.Form):
         label="邮箱",
         required=False,
         max_length=254,
-        help_text="选填，不会公开。",
         error_messages={"invalid": "请输入有效的邮箱地址，或者留空。"},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -77,6 +76,12 @@ class CommentForm(forms.Form):
             )
         self.data = data
         return self
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+        return body
 
     def clean_website(self):
         if self.cleaned_data["website"]:

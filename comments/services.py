@@ -4,6 +4,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from reports.models import Report
 
 from .models import Comment, CommentSettings, CommentStatus, CommentThread
 
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
 
 
@@ -121,7 +122,10 @@ def comment_create(
             ip=ip,
             user_agent=user_agent,
         )
-        comment.full_clean()
+        try:
+            comment.full_clean()
+        except ValidationError as error:
+            raise CommentRejected("；".join(error.messages)) from error
         comment.save()
         if status == CommentStatus.APPROVED:
             comment_threads_recount(report_ids=[report.pk])

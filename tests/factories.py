@@ -113,3 +113,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*[Group.objects.get(name=name) for name in extracted])
         if create:
             self.save()
+
+
+# Comments ----------------------------------------------------------------------------------------
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment on `report` (required); pass status= for the other states. Counts are
+    recomputed the way the services do, so pages show what they would after moderation."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    nickname = factory.Sequence(lambda n: f"读者{n}")
+    body = factory.Sequence(lambda n: f"第{n}条评论：这份报告写得很实在。")
+    status = "approved"
+    ip = factory.Sequence(lambda n: f"198.51.100.{n % 250 + 1}")
+    user_agent = "Mozilla/5.0 (factory)"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from comments.services import comment_threads_recount
+
+        comment = super()._create(model_class, *args, **kwargs)
+        comment_threads_recount(report_ids=[comment.report_id])
+        return comment

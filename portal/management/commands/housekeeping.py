@@ -1,15 +1,27 @@
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from comments import services as comment_services
 from portal.takedowns import services as takedown_services
 from reports import services as report_services
 
 
 class Command(BaseCommand):
-    help = "Periodic upkeep (run it from cron, e.g. hourly): recount report lists and the other apps' chores."
+    help = (
+        "Periodic upkeep (run it from cron, e.g. hourly): recount report lists and the other apps' chores: "
+        "takedown restorations, expired captchas (captcha_clean), and forgetting the IP address and "
+        "browser of comments older than COMMENTS_ANONYMISE_AFTER_DAYS."
+    )
 
     def handle(self, *args, **options):
         report_services.tally_rebuild()
         self.stdout.write("report counts rebuilt")
         restored = takedown_services.notices_restore_due()
         self.stdout.write(f"takedowns: {restored} notice(s) restored after the counter-notice waiting period")
+        call_command("captcha_clean", verbosity=0)
+        self.stdout.write("captcha: expired challenges removed")
+        days = settings.COMMENTS_ANONYMISE_AFTER_DAYS
+        anonymised = comment_services.comments_anonymise(older_than_days=days)
+        self.stdout.write(f"comments: IP and browser of {anonymised} comment(s) older than {days} days forgotten")
         self.stdout.write(self.style.SUCCESS("housekeeping done"))

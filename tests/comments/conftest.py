@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from captcha.models import CaptchaStore
+from django.urls import reverse
+
+from comments.models import CommentSettings, ModerationMode
+
+
+@pytest.fixture(autouse=True)
+def no_fill_delay(settings):
+    """Tests post right after fetching the form; the minimum-time defence has its own test."""
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture
+def post_moderation(db):
+    CommentSettings.objects.filter(pk=1).update(moderation_mode=ModerationMode.POST)
+
+
+def hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert match, f"no {name} in the form"
+    return match.group(1)
+
+
+def fetch_form(client, report, *, parent=None) -> dict:
+    """Start a comment as the JavaScript does (the fragment) and solve its captcha from the store."""
+    url = reverse("comments:form", kwargs={"report_id": report.pk})
+    response = client.get(url, {"parent": parent.pk} if parent else {})
+    assert response.status_code == 200
+    return form_data(response.content.decode())
+
+
+def form_data(html: str, **typed) -> dict:
+    key = hidden(html, "captcha_0")
+    data = {
+        "stamp": hidden(html, "stamp"),
+        "captcha_0": key,
+        "captcha_1": CaptchaStore.objects.get(hashkey=key).response.upper(),
+        "nickname": "张三",
+        "body": "建议把公交线路延伸到新区。",
+        "email": "",
+        "website": "",
+    }
+    parent = re.search(r'name="parent" value="(\d+)"', html)
+    if parent:
+        data["parent"] = parent.group(1)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if csrf:
+        data["csrfmiddlewaretoken"] = csrf.group(1)
+    return {**data, **typed}
+
+
+def post(client, report, data: dict, *, fragment=False, **extra):
+    url = reverse("comments:page", kwargs={"report_id": report.pk})
+    headers = {"X-Requested-With": "XMLHttpRequest"} if fragment else {}
+    return client.post(url, data, headers=headers, **extra)
+
+
+def post_comment(client, report, *, parent=None, fragment=False, **typed):
+    return post(client, report, {**fetch_form(client, report, parent=parent), **typed}, fragment=fragment)
