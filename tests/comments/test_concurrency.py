@@ -1,0 +1,65 @@
+"""Simultaneous posts on real, separate database connections."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comments.models import Comment
+from tests.comments.conftest import fetch_form, post
+from tests.factories import CategoryFactory, ReportFactory, jishou
+
+# serialized_rollback: put back the rows migrations created (groups, settings) for the tests after us.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+THREADS = 8
+
+
+def fire_at_once(posts) -> list[int]:
+    """Run the callables in threads released together; each thread has its own connection."""
+    statuses, barrier = [], threading.Barrier(len(posts))
+
+    def run(send):
+        try:
+            barrier.wait()
+            statuses.append(send())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(send,)) for send in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.fixture
+def live_report(db):
+    return ReportFactory(region=jishou(), category=CategoryFactory())
+
+
+def test_same_captcha_answer_from_many_clients_makes_one_comment(live_report):
+    data = fetch_form(Client(), live_report)
+    # Different addresses and texts, so that only the captcha can stop the copies.
+    posts = [
+        lambda n=n: (
+            post(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), live_report, {**data, "body": f"副本{n}"}).status_code
+        )
+        for n in range(THREADS)
+    ]
+    statuses = fire_at_once(posts)
+    assert sorted(statuses) == [302] + [400] * (THREADS - 1)
+    assert Comment.objects.count() == 1
+
+
+def test_simultaneous_posts_from_one_address_pass_the_flood_limit_once(live_report):
+    client = Client()
+    forms = [fetch_form(client, live_report) for _ in range(THREADS)]
+    posts = [
+        lambda n=n: post(Client(), live_report, {**forms[n], "body": f"第{n}条"}).status_code for n in range(THREADS)
+    ]
+    statuses = fire_at_once(posts)
+    assert sorted(statuses) == [302] + [429] * (THREADS - 1)
+    assert Comment.objects.count() == 1
