@@ -115,6 +115,43 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+# Takedowns (portal.takedowns) ------------------------------------------------------------------
+
+
+class TakedownNoticeFactory(factory.django.DjangoModelFactory):
+    """A received notice, filed through the service, naming `report` or `comment` (one is required)."""
+
+    class Meta:
+        model = "takedowns.TakedownNotice"
+
+    claimant_name = "张三"
+    claimant_organisation = "某某出版社"
+    id_type = "resident_id"
+    id_number = "110101199001011234"
+    address = "北京市东城区某某路1号"
+    phone = "13800138000"
+    email = "claimant@example.com"
+    work_title = "某某统计年鉴"
+    right_claimed = "network_dissemination"
+    evidence_text = "本社享有该作品的信息网络传播权，著作权登记号 2023-A-000001。"
+    legal_basis = "regulation"
+    declaration = True
+
+    @classmethod
+    def _create(cls, model_class, *args, report=None, comment=None, now=None, **kwargs):
+        """Pass report= for a report, comment= for a comment."""
+        from portal.takedowns.addresses import ResolvedAddress
+        from portal.takedowns.services import notice_create
+
+        if comment is not None:
+            item = ResolvedAddress(
+                kind="comment", address=comment.get_absolute_url(), report=comment.report, comment=comment
+            )
+        else:
+            item = ResolvedAddress(kind="report", address=report.get_absolute_url(), report=report)
+        return notice_create(items=[item], now=now, **kwargs)
+
+
 # Comments ----------------------------------------------------------------------------------------
 
 

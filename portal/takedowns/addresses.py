@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
+from comments.models import Comment, CommentStatus
 from reports.models import Report, ReportStatus
 
 from .models import ItemKind
@@ -20,7 +21,7 @@ class ResolvedAddress:
     kind: str
     address: str  # canonical: the report's path, plus #comment-<id> for a comment
     report: Report
-    comment: object | None = None
+    comment: Comment | None = None
 
 
 class AddressError(ValueError):
@@ -82,4 +83,12 @@ def resolve_address(line: str, *, hosts: list[str]) -> ResolvedAddress | None:
 
 
 def _resolve_comment(report: Report, comment_id: int) -> ResolvedAddress | None:
-    return None
+    comment = Comment.objects.filter(pk=comment_id, report=report, status=CommentStatus.APPROVED).first()
+    if comment is None:
+        return None
+    return ResolvedAddress(
+        kind=ItemKind.COMMENT,
+        address=f"{report.get_absolute_url()}#comment-{comment.pk}",
+        report=report,
+        comment=comment,
+    )

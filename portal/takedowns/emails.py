@@ -37,8 +37,8 @@ def send_decision(notice: TakedownNotice, *, reason: str = "") -> None:
 
 def forward_notice_to_providers(notice: TakedownNotice) -> None:
     """条例 Art. 15: the notice goes to whoever provided the content, with the link for a counter-notice."""
-    for item in notice.items.filter(kind=ItemKind.COMMENT):
-        email = getattr(item.comment, "email", "")
+    for item in notice.items.filter(kind=ItemKind.COMMENT).select_related("comment"):
+        email = item.comment.email
         if email:
             _send(
                 template="forwarded_notice",

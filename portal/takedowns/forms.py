@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from portal.captcha import OneTimeCaptchaField
+
 from .addresses import AddressError, resolve_addresses
 from .models import CounterNotice, TakedownNotice
 from .uploads import sniff_content_type
@@ -110,6 +112,7 @@ class NoticeForm(FieldsetsMixin, forms.Form):
         label="我承诺本通知内容真实；如通知错误导致他人损失，我愿承担法律责任。",
         error_messages={"required": "请勾选承诺，确认通知内容真实。"},
     )
+    captcha = OneTimeCaptchaField(fallback_url="/takedown/", help_text="看不清可以点“换一张”。")
 
     def __init__(self, *args, hosts: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,7 +153,16 @@ class TakedownItem(models.Model):
     notice = models.ForeignKey(TakedownNotice, verbose_name="投诉", on_delete=models.PROTECT, related_name="items")
     kind = models.CharField("类型", max_length=10, choices=ItemKind.choices)
     address = models.CharField("网址", max_length=300)
+    # A comment's item also names its report, so that the report's restriction story is one lookup.
     report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.PROTECT, related_name="takedown_items")
+    comment = models.ForeignKey(
+        "comments.Comment",
+        verbose_name="评论",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="takedown_items",
+    )
 
     class Meta:
         ordering = ["notice", "id"]
@@ -161,6 +170,11 @@ class TakedownItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "address"], name="takedown_item_unique_address"),
             models.CheckConstraint(name="takedown_item_kind_valid", condition=Q(kind__in=ItemKind.values)),
+            models.CheckConstraint(
+                name="takedown_item_comment_iff_kind_comment",
+                condition=Q(kind=ItemKind.REPORT, comment__isnull=True)
+                | Q(kind=ItemKind.COMMENT, comment__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from comments.services import comments_set_restricted
 from reports.services import reports_set_restricted
 
 from . import emails
@@ -215,7 +216,7 @@ def notice_create(
 
 
 def _comment_field(item: ResolvedAddress) -> dict:
-    return {}
+    return {"comment": item.comment} if item.kind == ItemKind.COMMENT else {}
 
 
 def _set_items_restricted(*, notice: TakedownNotice, restricted: bool) -> None:
@@ -223,16 +224,19 @@ def _set_items_restricted(*, notice: TakedownNotice, restricted: bool) -> None:
     restricts stays restricted."""
     items = list(notice.items.all())
     report_ids = {item.report_id for item in items if item.kind == ItemKind.REPORT}
+    comment_ids = {item.comment_id for item in items if item.kind == ItemKind.COMMENT}
     if not restricted:
-        still_held = set(
-            TakedownItem.objects.filter(
-                kind=ItemKind.REPORT, report_id__in=report_ids, notice__status__in=RESTRICTING_STATUSES
-            )
-            .exclude(notice=notice)
-            .values_list("report_id", flat=True)
+        held_elsewhere = TakedownItem.objects.filter(notice__status__in=RESTRICTING_STATUSES).exclude(notice=notice)
+        report_ids -= set(
+            held_elsewhere.filter(kind=ItemKind.REPORT, report_id__in=report_ids).values_list("report_id", flat=True)
         )
-        report_ids -= still_held
+        comment_ids -= set(
+            held_elsewhere.filter(kind=ItemKind.COMMENT, comment_id__in=comment_ids).values_list(
+                "comment_id", flat=True
+            )
+        )
     reports_set_restricted(report_ids=report_ids, restricted=restricted)
+    comments_set_restricted(comment_ids=comment_ids, restricted=restricted)
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -19,7 +18,7 @@ def sniff_content_type(upload: UploadedFile) -> str:
         raise ValidationError(
             "文件“%(name)s”超过 %(limit)s，请压缩后再上传。",
             code="too_big",
-            params={"name": display_name(upload), "limit": filesizeformat(limit)},
+            params={"name": display_name(upload), "limit": f"{limit / (1024 * 1024):g} MB"},
         )
     if upload.size == 0:
         raise ValidationError("文件“%(name)s”是空文件。", code="empty", params={"name": display_name(upload)})
