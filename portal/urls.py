@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from reports.sitemaps import SITEMAPS
 
 from . import views
 
@@ -14,5 +18,15 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("takedown/", include("portal.takedowns.urls")),
     path("", include("comments.urls")),
+    path("search/", include("search.urls")),
+    path("rss/", include("reports.feed_urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("reports.urls")),
 ]

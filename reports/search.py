@@ -22,6 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from django.contrib.postgres.search import SearchQuery
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences (SyntaxWarning when its bytecode is first compiled).
     warnings.simplefilter("ignore")
@@ -195,3 +199,56 @@ def parse_query(raw: str | None) -> ParsedQuery:
         highlight=tuple(sorted(set(highlight), key=len, reverse=True)),
         truncated=truncated,
     )
+
+
+class RawSearchQuery(SearchQuery):
+    """A tsquery built by parse_query, passed as it is (to_tsquery would re-parse the lexemes)."""
+
+    template = "(%(expressions)s)::tsquery"
+
+    def __init__(self, tsquery: str):
+        super().__init__(tsquery, search_type="raw")
+
+
+SNIPPET_CHARS = 120
+
+
+def snippet(text: str, terms: Iterable[str], *, width: int = SNIPPET_CHARS) -> SafeString:
+    """An excerpt of `text` around the first query term found, with the terms in <mark>.
+
+    Everything is escaped first and only our own <mark> tags are added, so a report containing
+    markup is shown as text.
+    """
+    text = " ".join(text.split())
+    pattern = _highlight_pattern(tuple(terms))
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - width // 4) if match else 0
+    excerpt = text[start : start + width]
+    parts = []
+    last = 0
+    for found in pattern.finditer(excerpt) if pattern else ():
+        parts.append(escape(excerpt[last : found.start()]))
+        parts.append(format_html("<mark>{}</mark>", found.group()))
+        last = found.end()
+    parts.append(escape(excerpt[last:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)
+
+
+def highlight(text: str, terms: Iterable[str]) -> SafeString:
+    """`text` escaped, with the query terms in <mark> (for titles)."""
+    return snippet(text, terms, width=len(text) + 1)
+
+
+@lru_cache(maxsize=1024)
+def _highlight_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """Whole terms first, then (for Chinese terms the text only has in pieces) their bigrams."""
+    alternatives = list(terms)
+    for term in terms:
+        if len(term) > 2 and TOKEN_RUNS.fullmatch(term) and TOKEN_RUNS.fullmatch(term).lastgroup == "cjk":
+            alternatives.extend(bigrams(term))
+    alternatives = sorted(set(alternatives), key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile("|".join(re.escape(term) for term in alternatives), re.IGNORECASE)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "reports",
     "comments",
     "portal.takedowns",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,227 @@
+"""The search page's reads: matching, counting (capped), facets and one page of ranked results."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.http import QueryDict
+
+from reports.models import BigRegion, Category, Region, Report, ReportTally
+from reports.search import ParsedQuery, RawSearchQuery, highlight, snippet
+from reports.selectors import parse_year
+
+# Counting stops here ("约 10,000+ 条"), and only this many matches are ranked and paged: beyond
+# it, neither an exact count nor page 600 is worth a slow query.
+RESULT_CAP = 10_000
+PER_PAGE = 20
+# A report that links to its official source is an authentic copy; one without (typed in, or
+# generated) ranks lower at similar text relevance.
+SOURCED_BOOST = 1.5
+# ts_rank weights for D (body), C (unused), B (place names), A (title). Place names weigh like the
+# body: "大兴寨水库" must not favour reports from 大兴安岭 for their shared bigram.
+RANK_WEIGHTS = [0.1, 0.2, 0.1, 1.0]
+
+
+class Order:
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    category: Category | None = None
+    big_region: BigRegion | None = None
+    province: Region | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, params: QueryDict) -> "SearchFilter":
+        """Filters as typed by anyone: unknown or malformed values are ignored."""
+        category = _by_slug(Category.objects.all(), params.get("category"))
+        big_region = _by_slug(BigRegion.objects.all(), params.get("area"))
+        province = _by_slug(Region.objects.provinces().select_related("big_region"), params.get("province"))
+        if province is not None and big_region is not None and province.big_region_id != big_region.pk:
+            province = None
+        return cls(category=category, big_region=big_region, province=province, year=parse_year(params.get("year")))
+
+    def apply(self, reports: QuerySet) -> QuerySet:
+        if self.category is not None:
+            reports = reports.filter(category=self.category)
+        if self.big_region is not None:
+            reports = reports.filter(big_region=self.big_region)
+        if self.province is not None:
+            reports = reports.filter(province=self.province)
+        if self.year is not None:
+            reports = reports.filter(date__year=self.year)
+        return reports
+
+    @property
+    def is_active(self) -> bool:
+        return any((self.category, self.big_region, self.province, self.year))
+
+
+def _by_slug(queryset: QuerySet, slug: str | None):
+    if not slug or not slug.isascii() or len(slug) > 80:
+        return None
+    return queryset.filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str  # the query-string value
+    label: str
+    count: int | None  # None when the result set is too large to count by facet
+
+
+@dataclass
+class Facets:
+    categories: list[FacetOption] = field(default_factory=list)
+    big_regions: list[FacetOption] = field(default_factory=list)
+    provinces: list[FacetOption] = field(default_factory=list)
+    years: list[FacetOption] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    order: str
+    total: int  # capped at RESULT_CAP + 1
+    page: Page
+    facets: Facets
+
+    @property
+    def is_capped(self) -> bool:
+        return self.total > RESULT_CAP
+
+
+def matching_reports(query: ParsedQuery, search_filter: SearchFilter) -> QuerySet:
+    """Published, unrestricted reports that contain every term of the query."""
+    reports = Report.objects.published().filter(search_vector=RawSearchQuery(query.match))
+    return search_filter.apply(reports)
+
+
+def capped_count(reports: QuerySet) -> int:
+    return reports.values("pk")[: RESULT_CAP + 1].count()
+
+
+class SearchPaginator(Paginator):
+    """Pages over the ranked matches; the count is known (and capped) beforehand."""
+
+    def __init__(self, ranked_ids: QuerySet, *, total: int, terms: tuple[str, ...]):
+        super().__init__(ranked_ids, PER_PAGE, allow_empty_first_page=True)
+        self._total = min(total, RESULT_CAP)
+        self.terms = terms
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list[bottom : bottom + self.per_page])
+        return self._get_page(result_rows(ids, self.terms), number, self)
+
+
+def result_rows(ids: list[int], terms: tuple[str, ...]) -> list[Report]:
+    """The reports of one page, in the given order, each with a highlighted title and snippet."""
+    rows = Report.objects.filter(pk__in=ids).select_related("region", "category", "big_region", "province")
+    rows = rows.only(
+        "id",
+        "title",
+        "date",
+        "body",
+        "region__name",
+        "category__name",
+        "category__slug",
+        "big_region__slug",
+        "province__name",
+    )
+    by_id = {report.pk: report for report in rows}
+    ordered = [by_id[pk] for pk in ids if pk in by_id]
+    for report in ordered:
+        report.highlighted_title = highlight(report.title, terms)
+        report.snippet = snippet(report.body, terms)
+    return ordered
+
+
+def ranked_ids(reports: QuerySet, query: ParsedQuery, *, order: str, capped: bool) -> QuerySet:
+    if capped:
+        # Rank only the first RESULT_CAP matches the index yields; see docs/search.md.
+        reports = Report.objects.filter(pk__in=reports.values("pk")[:RESULT_CAP])
+    if order == Order.DATE:
+        return reports.order_by("-date", "-pk").values_list("pk", flat=True)
+    # ts_rank over the OR of the query's lexemes saturates: a report repeating a phrase three times
+    # is not three times as relevant. Title hits weigh most.
+    relevance = SearchRank(F("search_vector"), RawSearchQuery(query.rank), weights=RANK_WEIGHTS)
+    prior = Case(When(source_url="", then=Value(1.0)), default=Value(SOURCED_BOOST), output_field=FloatField())
+    return reports.alias(score=relevance * prior).order_by("-score", "-date", "-pk").values_list("pk", flat=True)
+
+
+_FACET_SQL = """
+SELECT category_id, big_region_id, province_id, extract(year FROM date)::int AS year, count(*)
+FROM ({matches}) AS matches
+GROUP BY GROUPING SETS ((category_id), (big_region_id), (province_id), (year))
+"""
+
+
+def facets(reports: QuerySet, search_filter: SearchFilter, *, capped: bool) -> Facets:
+    """Filter options; with counts unless there are too many matches to count them quickly."""
+    counts: dict[str, dict[int, int]] = {"category": {}, "big_region": {}, "province": {}, "year": {}}
+    if not capped:
+        sql, params = reports.values("category_id", "big_region_id", "province_id", "date").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(_FACET_SQL.format(matches=sql), params)
+            for category, big_region, province, year, count in cursor.fetchall():
+                for key, value in (("category", category), ("big_region", big_region), ("province", province)):
+                    if value is not None:
+                        counts[key][value] = count
+                if year is not None:
+                    counts["year"][year] = count
+
+    def options(objects, key: str) -> list[FacetOption]:
+        return [
+            FacetOption(value=obj.slug, label=obj.name, count=counts[key].get(obj.pk))
+            for obj in objects
+            if capped or obj.pk in counts[key]
+        ]
+
+    provinces = Region.objects.provinces().only("id", "name", "slug", "big_region_id")
+    if search_filter.big_region is not None:
+        provinces = provinces.filter(big_region=search_filter.big_region)
+    elif capped:
+        provinces = provinces.none()  # 31 provinces without counts would be noise; pick a big region first
+    if capped:
+        years = list(ReportTally.objects.order_by("-year").values_list("year", flat=True).distinct())
+    else:
+        years = sorted(counts["year"], reverse=True)
+    return Facets(
+        categories=options(Category.objects.all(), "category"),
+        big_regions=options(BigRegion.objects.all(), "big_region"),
+        provinces=options(provinces, "province"),
+        years=[FacetOption(value=str(year), label=f"{year}年", count=counts["year"].get(year)) for year in years],
+    )
+
+
+def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: str, page: str | None) -> SearchResults:
+    reports = matching_reports(query, search_filter)
+    total = capped_count(reports)
+    capped = total > RESULT_CAP
+    paginator = SearchPaginator(
+        ranked_ids(reports, query, order=order, capped=capped), total=total, terms=query.highlight
+    )
+    return SearchResults(
+        query=query,
+        order=order,
+        total=total,
+        page=paginator.page(min(_page_number(page), paginator.num_pages)),
+        facets=facets(reports, search_filter, capped=capped),
+    )
+
+
+def _page_number(value: str | None) -> int:
+    if value and value.isascii() and value.isdigit() and len(value) < 6:
+        return max(int(value), 1)
+    return 1
