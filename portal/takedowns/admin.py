@@ -24,13 +24,18 @@ from .models import (
 )
 from .tokens import counter_url
 
-# action → (button label, target state, service)
+# action → (button label, target state, service, message when done)
 DECISIONS = {
-    "review": ("开始审核", NoticeStatus.UNDER_REVIEW, services.notice_start_review),
-    "uphold": ("投诉成立：屏蔽内容", NoticeStatus.UPHELD, services.notice_uphold),
-    "reject": ("投诉不成立：驳回", NoticeStatus.REJECTED, services.notice_reject),
-    "withdraw": ("登记投诉人撤回", NoticeStatus.WITHDRAWN, services.notice_withdraw),
-    "keep": ("投诉人已起诉或投诉：维持屏蔽", NoticeStatus.KEPT_RESTRICTED, services.notice_keep_restricted),
+    "review": ("开始审核", NoticeStatus.UNDER_REVIEW, services.notice_start_review, "已开始审核。"),
+    "uphold": ("投诉成立：屏蔽内容", NoticeStatus.UPHELD, services.notice_uphold, "内容已屏蔽，已通知投诉人。"),
+    "reject": ("投诉不成立：驳回", NoticeStatus.REJECTED, services.notice_reject, "已驳回，已通知投诉人。"),
+    "withdraw": ("登记投诉人撤回", NoticeStatus.WITHDRAWN, services.notice_withdraw, "已登记撤回。"),
+    "keep": (
+        "投诉人已起诉或投诉：维持屏蔽",
+        NoticeStatus.KEPT_RESTRICTED,
+        services.notice_keep_restricted,
+        "已维持屏蔽。",
+    ),
 }
 
 
@@ -60,6 +65,7 @@ class ItemInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = TakedownAttachment
+    view_on_site = False
     fields = ["kind", "download", "content_type", "size", "created_at"]
     readonly_fields = fields
 
@@ -100,6 +106,7 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
     search_help_text = "按受理编号、投诉人、邮箱或网址搜索"
     date_hierarchy = "created_at"
     change_form_template = "takedowns/admin/notice_change_form.html"
+    view_on_site = False
     inlines = [ItemInline, AttachmentInline, CounterNoticeInline, EventInline]
     fieldsets = [
         ("处理", {"fields": ["receipt", "status", "legal_basis", "created_at", "decided_at", "restore_due_at"]}),
@@ -166,7 +173,7 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
             allowed = services.ALLOWED_TRANSITIONS.get(notice.status, set())
             extra_context["decisions"] = [
                 (action, label, target in (NoticeStatus.REJECTED, NoticeStatus.KEPT_RESTRICTED))
-                for action, (label, target, _) in DECISIONS.items()
+                for action, (label, target, _, _) in DECISIONS.items()
                 if may_decide and target in allowed
             ]
             extra_context["may_file_counter"] = notice.status == NoticeStatus.UPHELD and request.user.has_perm(
@@ -184,14 +191,14 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
         if not request.user.has_perm(services.DECIDE_PERMISSION):
             raise PermissionDenied("只有站长可以处理版权投诉。")
         notice = get_object_or_404(TakedownNotice, pk=pk)
-        label, _, service = DECISIONS[action]
+        _, _, service, done = DECISIONS[action]
         note = request.POST.get("note", "").replace("\x00", "")[:2000]
         try:
             service(notice=notice, actor=request.user, note=note)
         except ValidationError as error:
             self.message_user(request, "；".join(error.messages), messages.ERROR)
         else:
-            self.message_user(request, f"{notice.receipt}：已{label}。", messages.SUCCESS)
+            self.message_user(request, f"{notice.receipt}：{done}", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:takedowns_takedownnotice_change", args=[pk]))
 
     def counter_view(self, request: HttpRequest, pk: int) -> HttpResponse:

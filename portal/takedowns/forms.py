@@ -58,6 +58,10 @@ FILES_NOT_KEPT = "出于安全原因，表单出错时已选择的文件不会�
 class FieldsetsMixin:
     FIELDSETS: list[tuple[str, list[str]]] = []
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def fieldsets(self):
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.FIELDSETS]
 

@@ -133,9 +133,6 @@ class TakedownNotice(models.Model):
     def __str__(self) -> str:
         return self.receipt
 
-    def get_absolute_url(self) -> str:
-        return reverse("admin:takedowns_takedownnotice_change", args=[self.pk])
-
     @property
     def public_claimant(self) -> str:
         """What the public may know of the claimant: an organisation, never a person."""
@@ -285,7 +282,7 @@ class TakedownEvent(models.Model):
         indexes = [models.Index(fields=["notice", "created_at"], name="takedown_event_notice_idx")]
 
     def __str__(self) -> str:
-        return f"{self.notice_id}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class ReceiptCounter(models.Model):

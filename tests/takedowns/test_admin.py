@@ -67,7 +67,7 @@ def test_site_owner_sees_decisions_and_upholds(client, notice, report, site_owne
     report.refresh_from_db()
     assert notice.status == NoticeStatus.UPHELD and report.is_restricted
     page = client.get(change_url(notice)).content.decode()
-    assert "已投诉成立：屏蔽内容" in page  # the success message
+    assert "内容已屏蔽，已通知投诉人" in page  # the success message
     assert "反通知链接" in page and f"/takedown/counter/{notice.receipt}/?token=" in page
     assert "zhanzhang" in page  # the audit log names who decided
 
