@@ -179,13 +179,14 @@ def comment_threads_recount(*, report_ids: Iterable[int]) -> None:
     COMMITTED our counts then see its committed comments, so the stored numbers are exact.
     Reports are locked in id order so that two bulk actions cannot deadlock.
     """
-    for report_id in sorted(set(report_ids)):
-        CommentThread.objects.get_or_create(report_id=report_id)
-        thread = CommentThread.objects.select_for_update().get(report_id=report_id)
-        comments = Comment.objects.filter(report_id=report_id)
-        thread.visible_count = comments.visible().count()
-        thread.thread_count = comments.shown_in_thread_list().count()
-        thread.save(update_fields=["visible_count", "thread_count"])
+    with transaction.atomic():
+        for report_id in sorted(set(report_ids)):
+            CommentThread.objects.get_or_create(report_id=report_id)
+            thread = CommentThread.objects.select_for_update().get(report_id=report_id)
+            comments = Comment.objects.filter(report_id=report_id)
+            thread.visible_count = comments.visible().count()
+            thread.thread_count = comments.shown_in_thread_list().count()
+            thread.save(update_fields=["visible_count", "thread_count"])
 
 
 def comments_anonymise(*, older_than_days: int) -> int:

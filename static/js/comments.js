@@ -22,6 +22,7 @@
 
   function showFragment(slot, html) {
     slot.innerHTML = html;
+    slot.classList.add("is-open");
     startCounter(slot);
     var posted = slot.querySelector("[data-comment-posted]");
     if (posted) return afterPosted(posted);
