@@ -136,6 +136,15 @@ class VectorBuilder:
         self.offset = base + len(text) + 1  # a gap, so that parts never look adjacent
         return self
 
+    def add(self, lexemes: Iterable[tuple[int, str]], *, start: int, weight: Weight) -> "VectorBuilder":
+        """Extra lexemes at given offsets from `start`, without moving on (e.g. whole place names)."""
+        for offset, lexeme in lexemes:
+            entry = self.positions[lexeme]
+            if len(entry) < MAX_POSITIONS_PER_LEXEME:
+                position = min(start + offset, MAX_POSITION)
+                entry.append(position if weight == "D" else f"{position}{weight}")
+        return self
+
     def render(self) -> str:
         return " ".join(
             f"{_quote(lexeme)}:{','.join(map(str, positions))}" for lexeme, positions in self.positions.items()
@@ -147,11 +156,40 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+PLACE_SUFFIXES = sorted(
+    ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "县", "区", "盟", "旗"],
+    key=len,
+    reverse=True,
+)
+GENERIC_PLACE_WORDS = frozenset(PLACE_SUFFIXES) | {"土家族", "苗族", "维吾尔", "壮族", "回族"}
+
+
+@lru_cache(maxsize=10_000)
+def place_forms(name: str) -> tuple[str, ...]:
+    """Whole forms of a place name: 湖南省 → 湖南省, 湖南; 湘西土家族苗族自治州 → …, 湘西."""
+    name = normalise(name).strip()
+    forms = [name]
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            forms.append(name[: -len(suffix)])
+            break
+    forms.extend(word for word in _segmenter().cut(name, HMM=False) if len(word) >= 2)
+    if "自治" in name:
+        forms.append(name[:2])  # 湘西, 新疆, 广西: autonomous areas go by their first two characters
+    return tuple(form for form in dict.fromkeys(forms) if form not in GENERIC_PLACE_WORDS)
+
+
 def document_vector(*, title: str, places: Iterable[str], body: str) -> str:
-    """The tsvector (as text) of a report: title weighs most, then its region's names, then the body."""
+    """The tsvector (as text) of a report: title weighs most, then its region's names, then the body.
+
+    Place names are searchable by their pieces like any text, but only their whole forms weigh B:
+    "湖南" ranks Hunan's reports up, while the bigram 大兴 of 大兴安岭 does not help "大兴寨水库".
+    """
     builder = VectorBuilder().add_text(title, weight="A")
     for place in places:
-        builder.add_text(place, weight="B")
+        start = builder.offset
+        builder.add_text(place, weight="D")
+        builder.add(((0, form) for form in place_forms(place)), start=start, weight="B")
     return builder.add_text(body, weight="D").render()
 
 
@@ -187,6 +225,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
         else:
             required.extend(bigrams(run.text))
             whole_words.extend(word for _, word in words(run.text))
+            if len(run.text) > 2:
+                whole_words.append(run.text)  # matches a place's whole name (weight B)
     required = list(dict.fromkeys(required))[:MAX_QUERY_LEXEMES]
     operands = [_quote(lexeme) for lexeme in required] + [f"{_quote(p)}:*" for p in dict.fromkeys(prefixes)]
     match = " & ".join(operands)
@@ -220,8 +260,12 @@ def snippet(text: str, terms: Iterable[str], *, width: int = SNIPPET_CHARS) -> S
     markup is shown as text.
     """
     text = " ".join(text.split())
-    pattern = _highlight_pattern(tuple(terms))
+    terms = tuple(terms)
+    pattern = _highlight_pattern(terms, pieces=False)
     match = pattern.search(text) if pattern else None
+    if match is None:  # the text has the query's words only in pieces: mark the pieces
+        pattern = _highlight_pattern(terms, pieces=True)
+        match = pattern.search(text) if pattern else None
     start = max(0, match.start() - width // 4) if match else 0
     excerpt = text[start : start + width]
     parts = []
@@ -242,11 +286,12 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
 
 
 @lru_cache(maxsize=1024)
-def _highlight_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
-    """Whole terms first, then (for Chinese terms the text only has in pieces) their bigrams."""
+def _highlight_pattern(terms: tuple[str, ...], *, pieces: bool) -> re.Pattern | None:
+    """The query's terms, or (pieces=True) also the bigrams of its longer Chinese terms."""
     alternatives = list(terms)
-    for term in terms:
-        if len(term) > 2 and TOKEN_RUNS.fullmatch(term) and TOKEN_RUNS.fullmatch(term).lastgroup == "cjk":
+    for term in terms if pieces else ():
+        run = TOKEN_RUNS.fullmatch(term)
+        if len(term) > 2 and run and run.lastgroup == "cjk":
             alternatives.extend(bigrams(term))
     alternatives = sorted(set(alternatives), key=len, reverse=True)
     if not alternatives:

@@ -19,9 +19,8 @@ PER_PAGE = 20
 # A report that links to its official source is an authentic copy; one without (typed in, or
 # generated) ranks lower at similar text relevance.
 SOURCED_BOOST = 1.5
-# ts_rank weights for D (body), C (unused), B (place names), A (title). Place names weigh like the
-# body: "大兴寨水库" must not favour reports from 大兴安岭 for their shared bigram.
-RANK_WEIGHTS = [0.1, 0.2, 0.1, 1.0]
+# ts_rank weights for D (body), C (unused), B (whole place names), A (title).
+RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 
 
 class Order:
@@ -94,6 +93,10 @@ class SearchResults:
     @property
     def is_capped(self) -> bool:
         return self.total > RESULT_CAP
+
+    @property
+    def cap(self) -> int:
+        return RESULT_CAP
 
 
 def matching_reports(query: ParsedQuery, search_filter: SearchFilter) -> QuerySet:
