@@ -24,13 +24,20 @@ def reports(region, category):
     hebei = RegionFactory(code="13", name="河北省", slug="hebei", big_region=BigRegion.objects.get(slug="hb"))
     return {
         "jishou_report": ReportFactory(
-            region=region, category=category, title="吉首市人民政府工作报告", date=datetime.date(2023, 2, 14),
+            region=region,
+            category=category,
+            title="吉首市人民政府工作报告",
+            date=datetime.date(2023, 2, 14),
             body="  （一）大兴寨水库全面动工建设。隘口村入选精品线路。\n\n  （二）第二段。",
         ),
-        "jishou_bulletin": ReportFactory(region=region, category=gongbao, title="吉首市统计公报", date=datetime.date(2024, 3, 1)),
-        "hebei_report": ReportFactory(region=hebei, category=category, title="河北省政府工作报告", date=datetime.date(2022, 1, 20)),
+        "jishou_bulletin": ReportFactory(
+            region=region, category=gongbao, title="吉首市统计公报", date=datetime.date(2024, 3, 1)
+        ),
+        "hebei_report": ReportFactory(
+            region=hebei, category=category, title="河北省政府工作报告", date=datetime.date(2022, 1, 20)
+        ),
         "draft": ReportFactory(region=region, category=category, title="草稿", status=ReportStatus.DRAFT),
-    }  # fmt: skip
+    }
 
 
 def titles(feed_items) -> list[str]:
