@@ -1,11 +1,13 @@
 """The search page's reads: matching, counting (capped), facets and one page of ranked results."""
 
 from dataclasses import dataclass, field
+from heapq import merge
+from itertools import islice
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
 from django.http import QueryDict
 
 from reports.models import BigRegion, Category, Region, Report, ReportTally
@@ -15,6 +17,7 @@ from reports.selectors import parse_year
 # Counting stops here ("约 10,000+ 条"), and only this many matches are ranked and paged: beyond
 # it, neither an exact count nor page 600 is worth a slow query.
 RESULT_CAP = 10_000
+RERANK = 1_000
 PER_PAGE = 20
 # A report that links to its official source is an authentic copy; one without (typed in, or
 # generated) ranks lower at similar text relevance.
@@ -112,8 +115,9 @@ def capped_count(reports: QuerySet) -> int:
 class SearchPaginator(Paginator):
     """Pages over the ranked matches; the count is known (and capped) beforehand."""
 
-    def __init__(self, ranked_ids: QuerySet, *, total: int, terms: tuple[str, ...]):
-        super().__init__(ranked_ids, PER_PAGE, allow_empty_first_page=True)
+    def __init__(self, ranking: "Ranking", *, total: int, terms: tuple[str, ...]):
+        super().__init__([], PER_PAGE, allow_empty_first_page=True)
+        self.ranking = ranking
         self._total = min(total, RESULT_CAP)
         self.terms = terms
 
@@ -124,7 +128,7 @@ class SearchPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list[bottom : bottom + self.per_page])
+        ids = self.ranking.ids(bottom, min(bottom + self.per_page, self.count))
         return self._get_page(result_rows(ids, self.terms), number, self)
 
 
@@ -150,17 +154,65 @@ def result_rows(ids: list[int], terms: tuple[str, ...]) -> list[Report]:
     return ordered
 
 
-def ranked_ids(reports: QuerySet, query: ParsedQuery, *, order: str, capped: bool) -> QuerySet:
-    if capped:
-        # Rank only the first RESULT_CAP matches the index yields; see docs/search.md.
-        reports = Report.objects.filter(pk__in=reports.values("pk")[:RESULT_CAP])
-    if order == Order.DATE:
-        return reports.order_by("-date", "-pk").values_list("pk", flat=True)
-    # ts_rank over the OR of the query's lexemes saturates: a report repeating a phrase three times
-    # is not three times as relevant. Title hits weigh most.
-    relevance = SearchRank(F("search_vector"), RawSearchQuery(query.rank), weights=RANK_WEIGHTS)
-    prior = Case(When(source_url="", then=Value(1.0)), default=Value(SOURCED_BOOST), output_field=FloatField())
-    return reports.alias(score=relevance * prior).order_by("-score", "-date", "-pk").values_list("pk", flat=True)
+class Ranking:
+    """The order of the matches, in two stages so that no query ranks more than RERANK reports.
+
+    ts_rank has to decompress each report's tsvector; over 10,000 matches that alone would take
+    longer than the whole page may. So matches are first ordered by what the row itself says
+    (query terms in the title or place names, an official source, the date), and the best RERANK
+    of those are then ordered by ts_rank. When there are more than RESULT_CAP matches, only the
+    first RESULT_CAP the index yields are considered (docs/search.md).
+    """
+
+    def __init__(self, matches: QuerySet, query: ParsedQuery, *, order: str, capped: bool, narrowed: bool = False):
+        self.matches = matches
+        self.narrowed_to_an_indexed_list = narrowed
+        self.query = query
+        self.order = order
+        self.capped = capped
+        self.candidates = Report.objects.filter(pk__in=matches.values("pk")[:RESULT_CAP]) if capped else matches
+
+    def ids(self, bottom: int, top: int) -> list[int]:
+        if self.order == Order.DATE:
+            return self.newest_ids(bottom, top)
+        coarse = self.candidates.alias(coarse=self.coarse_score()).order_by("-coarse", "-date", "-pk")
+        coarse = coarse.values_list("pk", flat=True)
+        if bottom >= RERANK:
+            return list(coarse[bottom:top])
+        relevance = SearchRank(F("search_vector"), RawSearchQuery(self.query.rank), weights=RANK_WEIGHTS)
+        fine = Report.objects.filter(pk__in=coarse[:RERANK]).alias(score=relevance * _source_prior())
+        ids = list(fine.order_by("-score", "-date", "-pk").values_list("pk", flat=True)[bottom : min(top, RERANK)])
+        return ids + (list(coarse[RERANK:top]) if top > RERANK else [])
+
+    def coarse_score(self):
+        score = Value(0.0)
+        for term in self.query.highlight:
+            in_title = Case(When(title__icontains=term, then=Value(2.0)), default=Value(0.0))
+            in_place = Case(
+                When(Q(region__name__contains=term) | Q(province__name__contains=term), then=Value(1.0)),
+                default=Value(0.0),
+            )
+            score = score + in_title + in_place
+        return ExpressionWrapper((score + Value(1.0)) * _source_prior(), output_field=FloatField())
+
+    def newest_ids(self, bottom: int, top: int) -> list[int]:
+        newest = self.matches.order_by("-date", "-pk").values_list("pk", "date")
+        if not self.capped or self.narrowed_to_an_indexed_list:
+            # Few matches are sorted quickly; many within a category or place come newest first from
+            # that list's (…, date, id) index.
+            return [pk for pk, _ in newest[bottom:top]]
+        # Sorting 100,000 matches by date is slow, but each category's newest come quickly from its
+        # (category, date) index, filtered by the query; merge those.
+        per_category = [
+            list(newest.filter(category_id=category_id)[:top])
+            for category_id in Category.objects.values_list("pk", flat=True)
+        ]
+        merged = merge(*per_category, key=lambda row: (row[1], row[0]), reverse=True)
+        return [pk for pk, _ in islice(merged, bottom, top)]
+
+
+def _source_prior():
+    return Case(When(source_url="", then=Value(1.0)), default=Value(SOURCED_BOOST), output_field=FloatField())
 
 
 _FACET_SQL = """
@@ -213,7 +265,15 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
     total = capped_count(reports)
     capped = total > RESULT_CAP
     paginator = SearchPaginator(
-        ranked_ids(reports, query, order=order, capped=capped), total=total, terms=query.highlight
+        Ranking(
+            reports,
+            query,
+            order=order,
+            capped=capped,
+            narrowed=any((search_filter.category, search_filter.big_region, search_filter.province)),
+        ),
+        total=total,
+        terms=query.highlight,
     )
     return SearchResults(
         query=query,

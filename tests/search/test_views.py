@@ -201,3 +201,24 @@ def test_header_search_box_is_on_every_page(client, reservoir):
     for url in ("/", reservoir.get_absolute_url(), reservoir.category.get_absolute_url(), "/diqu/"):
         html = client.get(url).content.decode()
         assert f'action="{SEARCH}"' in html and 'name="q"' in html, url
+
+
+def test_capped_results_by_date_are_the_newest_of_all_matches(client, region, category, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    gongbao = CategoryFactory(name="公报", slug="gongbao")
+    for year in range(2015, 2021):
+        ReportFactory(region=region, category=category, title=f"水库报告{year}", date=datetime.date(year, 1, 1))
+        ReportFactory(region=region, category=gongbao, title=f"水库公报{year}", date=datetime.date(year, 6, 1))
+    response = client.get(SEARCH, {"q": "水库", "order": "date"})
+    assert titles(response) == ["水库公报2020", "水库报告2020", "水库公报2019"]
+
+
+def test_ranking_beyond_the_rerank_shortlist_pages_without_gaps(client, region, category, monkeypatch):
+    monkeypatch.setattr(selectors, "RERANK", 7)
+    for number in range(selectors.PER_PAGE + 5):
+        ReportFactory(region=region, category=category, title=f"报告{number}", body="水库。" * (number % 4 + 1))
+    ReportFactory(region=region, category=category, title="水库建设规划", body="水库。")
+    first = titles(client.get(SEARCH, {"q": "水库"}))
+    second = titles(client.get(SEARCH, {"q": "水库", "page": "2"}))
+    assert first[0] == "水库建设规划"  # a title hit comes first
+    assert len(first) + len(second) == len(set(first) | set(second)) == selectors.PER_PAGE + 6

@@ -1,0 +1,143 @@
+"""Search benchmark: how fast /search/ is at the size of the database it runs against.
+
+Usage (after `generate_reports --count 1000000` into a database of its own):
+
+    PORTAL_DB_NAME=portal_bench .venv/bin/python benchmarks/search.py [--runs 15]
+
+For typical queries (2 to 7 characters, place + topic, with filters, by date, a later page) it
+times the whole page through Django's test client and prints p50/p95 with the number of matches
+(capped at "10,000+"). As baselines measured in the same run it times a plain indexed lookup (the
+newest 20 reports of a province, the way list pages read them) and, once, the naive alternative
+a search replaces: `body LIKE '%…%'`. It ends with the GIN index's size.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from reports.models import SEARCH_INDEX, Region, Report  # noqa: E402
+from reports.search import parse_query  # noqa: E402
+from search import selectors  # noqa: E402
+
+QUERIES = [
+    {"q": "水库"},
+    {"q": "茶旅"},
+    {"q": "示范村"},
+    {"q": "招商引资"},
+    {"q": "大兴寨水库"},
+    {"q": "乡村振兴示范村"},
+    {"q": "吉首 招商引资"},
+    {"q": "2023 统计公报 湖南"},
+    {"q": "人民政府工作报告"},
+    {"q": "GDP"},
+    {"q": "水库", "category": "gongbao"},
+    {"q": "招商引资", "area": "huazhong", "province": "hunan", "year": "2023"},
+    {"q": "乡村振兴", "order": "date"},
+    {"q": "大兴寨水库", "page": "5"},
+]
+
+
+def timed(function, runs: int) -> list[float]:
+    function()  # warm caches and connections
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def match_count(params: dict) -> str:
+    search_filter = selectors.SearchFilter.from_params(_querydict(params))
+    total = selectors.capped_count(selectors.matching_reports(parse_query(params["q"]), search_filter))
+    return "10,000+" if total > selectors.RESULT_CAP else f"{total:,}"
+
+
+def _querydict(params: dict):
+    from django.http import QueryDict
+
+    return QueryDict(urlencode(params))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    total = Report.objects.published().count()
+    print(f"database {settings.DATABASES['default']['NAME']}: {total:,} published reports, {runs} runs each\n")
+
+    hunan = Region.objects.provinces().get(slug="hunan")
+    baseline = timed(
+        lambda: list(Report.objects.published().filter(province=hunan).newest_first().values_list("id")[:20]), runs
+    )
+    base_p50, base_p95 = summary(baseline)
+    print(f"baseline: newest 20 of a province by index   p50 {base_p50:7.1f} ms   p95 {base_p95:7.1f} ms\n")
+
+    print(f"{'query':<48} {'matches':>9} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9}")
+    capped_samples, all_samples = [], []
+    for params in QUERIES:
+        url = "/search/?" + urlencode(params)
+        samples = timed(lambda url=url: client.get(url), runs)
+        assert client.get(url).status_code == 200
+        count = match_count(params)
+        p50, p95 = summary(samples)
+        label = " ".join(f"{k}={v}" for k, v in params.items())
+        print(f"{label:<48} {count:>9} {p50:8.1f} {p95:8.1f} {p95 / base_p95:8.0f}×")
+        all_samples += samples
+        if count == "10,000+":
+            capped_samples += samples
+    p50, p95 = summary(all_samples)
+    print(f"\nall queries:            p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    if capped_samples:
+        p50, p95 = summary(capped_samples)
+        verdict = "within" if p95 < 200 else "OVER"
+        print(f"capped (10,000+) ones:  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   ({verdict} the 200 ms target)")
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "SELECT id FROM reports_report WHERE status = 'published' AND NOT is_restricted "
+            "AND body LIKE %s ORDER BY date DESC, id DESC LIMIT 20",
+            ["%大兴寨水库%"],
+        )
+        cursor.fetchall()
+        print(f"naive body LIKE '%大兴寨水库%' (once):  {(time.perf_counter() - started) * 1000:,.0f} ms")
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass), pg_relation_size('reports_report'), "
+            "pg_total_relation_size('reports_report')",
+            [SEARCH_INDEX],
+        )
+        index_size, heap_size, total_size = cursor.fetchone()
+    mb = 1024 * 1024
+    print(f"\nGIN index {SEARCH_INDEX}: {index_size / mb:,.0f} MB")
+    print(f"reports_report: heap {heap_size / mb:,.0f} MB, with TOAST and indexes {total_size / mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
