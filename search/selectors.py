@@ -6,7 +6,7 @@ from itertools import islice
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
 from django.http import QueryDict
 
@@ -19,6 +19,7 @@ from reports.selectors import parse_year
 RESULT_CAP = 10_000
 RERANK = 1_000
 PER_PAGE = 20
+SEARCH_WORK_MEM = "64MB"
 # A report that links to its official source is an authentic copy; one without (typed in, or
 # generated) ranks lower at similar text relevance.
 SOURCED_BOOST = 1.5
@@ -260,7 +261,13 @@ def facets(reports: QuerySet, search_filter: SearchFilter, *, capped: bool) -> F
     )
 
 
+@transaction.atomic
 def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: str, page: str | None) -> SearchResults:
+    with connection.cursor() as cursor:
+        # A frequent bigram matches hundreds of thousands of rows; with the default 4 MB the bitmap
+        # of their heap pages turns lossy, and every row of a lossy page must be rechecked by
+        # decompressing its tsvector. SET LOCAL ends with this transaction.
+        cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
     reports = matching_reports(query, search_filter)
     total = capped_count(reports)
     capped = total > RESULT_CAP
