@@ -8,7 +8,8 @@ For typical queries (2 to 7 characters, place + topic, with filters, by date, a 
 times the whole page through Django's test client and prints p50/p95 with the number of matches
 (capped at "10,000+"). As baselines measured in the same run it times a plain indexed lookup (the
 newest 20 reports of a province, the way list pages read them) and, once, the naive alternative
-a search replaces: `body LIKE '%…%'`. It ends with the GIN index's size.
+a search replaces: `body LIKE '%…%'`. It also times the sitemap index, a 50,000-address sitemap
+section and two feeds, and ends with the GIN index's size.
 """
 
 import argparse
@@ -118,6 +119,11 @@ def main() -> None:
         p50, p95 = summary(capped_samples)
         verdict = "within" if p95 < 200 else "OVER"
         print(f"capped (10,000+) ones:  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   ({verdict} the 200 ms target)")
+
+    print()
+    for url in ("/sitemap.xml", "/sitemap-reports.xml?p=10", "/rss/", "/rss/diqu/huazhong/hunan/"):
+        samples = timed(lambda url=url: client.get(url), 3)
+        print(f"{url:<32} p50 {statistics.median(samples):8.1f} ms")
 
     with connection.cursor() as cursor:
         started = time.perf_counter()
