@@ -259,6 +259,14 @@ class Report(models.Model):
         date = f"{self.date.year}年{self.date.month}月{self.date.day}日"
         return f"({self.province.name}){self.title}({date})"
 
+    def lineage(self) -> list[Region]:
+        """The breadcrumb trail (province, prefecture, region) from the columns already loaded."""
+        chain = []
+        for region in (self.province, self.prefecture, self.region):
+            if region is not None and region not in chain:
+                chain.append(region)
+        return chain
+
     @property
     def paragraphs(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]

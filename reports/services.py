@@ -5,6 +5,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import search
@@ -112,9 +114,8 @@ def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
     now = timezone.now()
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(status=status)
     keys = {(r, c, d.year) for r, c, d in changed.values_list("region_id", "category_id", "date")}
-    count = changed.update(status=status, updated_at=now)
-    if status == ReportStatus.PUBLISHED:
-        Report.objects.filter(pk__in=list(report_ids), published_at__isnull=True).update(published_at=now)
+    extra = {"published_at": Coalesce("published_at", Value(now))} if status == ReportStatus.PUBLISHED else {}
+    count = changed.update(status=status, updated_at=now, **extra)
     tally_refresh(keys=keys)
     return count
 

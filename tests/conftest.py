@@ -27,3 +27,37 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def migration_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations put in the test database (categories, big regions, groups, settings rows),
+    serialised once before any test can flush it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, migration_data):
+    """Transactional tests (live_server, concurrency) flush every table when they end; put the
+    migration data back before each of them. Django's own serialized_rollback cannot be relied on
+    here: once Playwright runs its event loop in this thread, the database connection the test
+    sees is a fresh one that never held the serialised contents, and the flush re-creates content
+    types and permissions under new ids. Those are replaced by the serialised ones, the rest is
+    saved over whatever is there."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        request.getfixturevalue("transactional_db")
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(migration_data)

@@ -46,6 +46,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -91,25 +92,26 @@ STORAGES = {
 # Uploaded evidence (takedown notices) lives outside the web root and is served to site owners only.
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
-# Django 6.1 mailers. DJANGO_EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.cn:587; console by default.
-_email = env.email_url("DJANGO_EMAIL_URL", default="consolemail://")
-MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            key: _email[setting]
-            for key, setting in [
-                ("host", "EMAIL_HOST"),
-                ("port", "EMAIL_PORT"),
-                ("username", "EMAIL_HOST_USER"),
-                ("password", "EMAIL_HOST_PASSWORD"),
-                ("use_tls", "EMAIL_USE_TLS"),
-                ("use_ssl", "EMAIL_USE_SSL"),
-            ]
-            if _email.get(setting) and "smtp" in _email["EMAIL_BACKEND"]
-        },
-    }
-}
+
+def mailers_from_url(url: str) -> dict:
+    """Django 6.1 MAILERS from one URL, e.g. smtp+tls://user:password@smtp.example.cn:587."""
+    config = environ.Env.email_url_config(url)
+    smtp_options = [
+        ("host", "EMAIL_HOST"),
+        ("port", "EMAIL_PORT"),
+        ("username", "EMAIL_HOST_USER"),
+        ("password", "EMAIL_HOST_PASSWORD"),
+        ("use_tls", "EMAIL_USE_TLS"),
+        ("use_ssl", "EMAIL_USE_SSL"),
+    ]
+    options = {}
+    if "smtp" in config["EMAIL_BACKEND"]:
+        options = {key: config[name] for key, name in smtp_options if config.get(name)}
+    return {"default": {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}}
+
+
+# Console email unless DJANGO_EMAIL_URL names a server.
+MAILERS = mailers_from_url(env("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="博县网 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,7 +1,7 @@
 """Playwright driving Debian's Chromium (never a downloaded browser) against pytest-django's live_server.
 
 Browser tests need the transactional database of live_server; mark them with
-`pytest.mark.django_db(transaction=True, serialized_rollback=True)` so the data that migrations
+`pytest.mark.django_db(transaction=True)` so the data that migrations
 create (categories, big regions, staff groups) is restored for the tests that follow.
 """
 

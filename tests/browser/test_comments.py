@@ -1,6 +1,5 @@
 """A reader comments on an article in Chromium (with and without JavaScript); an editor approves it."""
 
-import importlib
 import re
 
 import pytest
@@ -11,7 +10,7 @@ from comments.models import Comment, CommentStatus
 from portal.roles import EDITORS
 from tests.factories import CommentFactory, ReportFactory, UserFactory, jishou
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 TEXT = "希望新区的公交线路早日开通。\n第二行：<b>不是粗体</b> 👍"
@@ -20,16 +19,6 @@ TEXT = "希望新区的公交线路早日开通。\n第二行：<b>不是粗体<
 @pytest.fixture(autouse=True)
 def quick_forms(settings):
     settings.COMMENTS_MIN_FILL_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
-def comment_roles(transactional_db):
-    """Re-apply this app's data migration (staff groups, settings row). serialized_rollback does not
-    restore migration data once the Playwright `page` fixture is in use (reproduced with a test
-    that only lists groups); until the harness is fixed, do not rely on it here."""
-    from django.apps import apps
-
-    importlib.import_module("comments.migrations.0002_settings_and_groups").forwards(apps, None)
 
 
 @pytest.fixture

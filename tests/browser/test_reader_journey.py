@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from tests.factories import ReportFactory, jishou
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_home_to_big_region_to_list_to_article(live_server, page, screenshot):

@@ -5,7 +5,7 @@ from reports import demo, services
 from reports.models import Category, ReportStatus
 from tests.factories import ReportFactory, jishou
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """A claimant, a site owner and a content provider go through the whole takedown procedure in Chromium."""
 
 import datetime
-import importlib
 import re
 
 import pytest
 from captcha.models import CaptchaStore
-from django.db import connection, transaction
-from django.db.migrations.loader import MigrationLoader
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,7 +14,7 @@ from portal.takedowns import services
 from tests.factories import CategoryFactory, CommentFactory, ReportFactory, UserFactory, jishou
 from tests.takedowns.helpers import PDF
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEED_ID = 5618
 PASSWORD = "correct horse battery staple"
@@ -25,16 +23,6 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def takedown_roles(transactional_db):
-    """Re-apply this app's data migration (the 站长 group and its permissions): after some other
-    transactional tests, serialized_rollback has been seen not to restore migration data in the
-    browser tests (see tests/browser/test_comments.py). Run on the migration state's apps, as a
-    migration would, so the live app registry is left alone."""
-    state_apps = MigrationLoader(connection).project_state().apps
-    importlib.import_module("portal.takedowns.migrations.0002_append_only_events_and_groups").forwards(state_apps, None)
 
 
 def fill_captcha(page):

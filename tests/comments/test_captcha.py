@@ -89,7 +89,7 @@ def test_empty_answer_asks_for_one():
     assert post(store.hashkey, " ").errors["captcha"] == ["请输入验证码。"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_right_answers_succeed_exactly_once():
     store = new_captcha()
     results, barrier = [], threading.Barrier(6)

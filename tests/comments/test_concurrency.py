@@ -10,8 +10,7 @@ from comments.models import Comment
 from tests.comments.conftest import fetch_form, post
 from tests.factories import CategoryFactory, ReportFactory, jishou
 
-# serialized_rollback: put back the rows migrations created (groups, settings) for the tests after us.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 8
 

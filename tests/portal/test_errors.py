@@ -19,8 +19,9 @@ def test_500_page_renders_without_the_database(rf):
     assert "服务器出了点问题" in response.content.decode() and 'href="/"' in response.content.decode()
 
 
-@pytest.mark.parametrize("view,status,text", [(views.bad_request, 400, "请求有误"),
-                                              (views.permission_denied, 403, "无权访问")])
+@pytest.mark.parametrize(
+    "view,status,text", [(views.bad_request, 400, "请求有误"), (views.permission_denied, 403, "无权访问")]
+)
 def test_4xx_pages(rf, view, status, text):
     response = view(rf.get("/"), exception=Exception())
     assert response.status_code == status and text in response.content.decode()
