@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import BooleanField, Sum
+from django.db.models.expressions import RawSQL
 
 from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally
 
@@ -115,18 +116,26 @@ def report_for_article(pk: int) -> Report | None:
         Report.objects.select_related(
             "category", "big_region", "region__big_region", "province__big_region", "prefecture__big_region"
         )
+        .defer("search_vector")
         .filter(pk=pk)
         .first()
+    )
+
+
+def _date_id_compared(operator: str, report: Report) -> RawSQL:
+    """(date, id) compared as one row value, so the (…, date, id) indexes answer it directly."""
+    return RawSQL(
+        f'("reports_report"."date", "reports_report"."id") {operator} (%s, %s)',
+        (report.date, report.pk),
+        output_field=BooleanField(),
     )
 
 
 def report_neighbours(report: Report) -> tuple[Report | None, Report | None]:
     """The previous (older) and next (newer) report in the same category and big region."""
     siblings = Report.objects.published().filter(category_id=report.category_id, big_region_id=report.big_region_id)
-    older = Q(date__lt=report.date) | Q(date=report.date, id__lt=report.pk)
-    newer = Q(date__gt=report.date) | Q(date=report.date, id__gt=report.pk)
-    previous = siblings.filter(older).for_list().newest_first().first()
-    following = siblings.filter(newer).for_list().order_by("date", "id").first()
+    previous = siblings.filter(_date_id_compared("<", report)).for_list().newest_first().first()
+    following = siblings.filter(_date_id_compared(">", report)).for_list().order_by("date", "id").first()
     return previous, following
 
 
