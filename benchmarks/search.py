@@ -74,7 +74,8 @@ def summary(samples: list[float]) -> tuple[float, float]:
 
 def match_count(params: dict) -> str:
     search_filter = selectors.SearchFilter.from_params(_querydict(params))
-    total = selectors.capped_count(selectors.matching_reports(parse_query(params["q"]), search_filter))
+    query = parse_query(params["q"])
+    total = selectors.capped_count(selectors.matching_reports(query, search_filter), query)
     return "10,000+" if total > selectors.RESULT_CAP else f"{total:,}"
 
 

@@ -1,13 +1,28 @@
 """The search page's reads: matching, counting (capped), facets and one page of ranked results."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from heapq import merge
 from itertools import islice
+from typing import NamedTuple
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import QueryDict
 
 from reports.models import BigRegion, Category, Region, Report, ReportTally
@@ -106,11 +121,113 @@ class SearchResults:
 def matching_reports(query: ParsedQuery, search_filter: SearchFilter) -> QuerySet:
     """Published, unrestricted reports that contain every term of the query."""
     reports = Report.objects.published().filter(search_vector=RawSearchQuery(query.match))
-    return search_filter.apply(reports)
+    # No default ordering: a LIMIT over unordered matches stops early instead of sorting them all.
+    return search_filter.apply(reports).order_by()
 
 
-def capped_count(reports: QuerySet) -> int:
-    return reports.values("pk")[: RESULT_CAP + 1].count()
+class Candidate(NamedTuple):
+    """What one matching row says about itself, read in the same pass that finds it."""
+
+    pk: int
+    date: object
+    category_id: int
+    big_region_id: int
+    province_id: int
+    coarse: float  # query terms in the title (2 each) or place names (1 each), times the source prior
+
+
+def candidates(reports: QuerySet, query: ParsedQuery) -> list[Candidate]:
+    """Up to RESULT_CAP + 1 matches, read once per page through the GIN index.
+
+    Everything the page needs before its 20 rows comes from this one pass: the (capped) count, the
+    facet counts and the coarse order. The planner prices `search_vector @@ query` as one cheap
+    operator per row and, with a LIMIT, likes to walk some other index evaluating it row by row;
+    but each evaluation decompresses a tsvector (~10 µs), while the GIN bitmap needs no row-level
+    check at all. So this query is told to use bitmap scans (SET LOCAL, inside the page's transaction).
+    """
+    rows = reports.annotate(coarse=coarse_score(query)).values_list(
+        "pk", "date", "category_id", "big_region_id", "province_id", "coarse"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        try:
+            return list(map(Candidate._make, rows[: RESULT_CAP + 1]))
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            cursor.execute("SET LOCAL enable_indexscan = on")
+
+
+def capped_count(reports: QuerySet, query: ParsedQuery) -> int:
+    return len(candidates(reports, query))
+
+
+def coarse_score(query: ParsedQuery):
+    score = Value(1.0)
+    for term in query.highlight:
+        in_title = Case(When(title__icontains=term, then=Value(2.0)), default=Value(0.0))
+        in_place = Case(
+            When(Q(region__name__contains=term) | Q(province__name__contains=term), then=Value(1.0)),
+            default=Value(0.0),
+        )
+        score = score + in_title + in_place
+    return ExpressionWrapper(score * _source_prior(), output_field=FloatField())
+
+
+def id_in(ids: list[int]) -> Func:
+    """`id = ANY(array)`: one parameter, where `pk__in` would prepare thousands of them."""
+    array = Value(ids, output_field=ArrayField(BigIntegerField()))
+    return Func(F("pk"), array, template="(%(expressions)s))", arg_joiner=" = ANY(", output_field=BooleanField())
+
+
+class Ranking:
+    """The order of the matches, in two stages so that no query ranks more than RERANK reports.
+
+    ts_rank has to decompress each report's tsvector; over 10,000 matches that alone would take
+    longer than the whole page may. So matches are first ordered by what the row itself says
+    (query terms in the title or place names, an official source, the date), and the best RERANK
+    of those are then ordered by ts_rank. When there are more than RESULT_CAP matches, only the
+    first RESULT_CAP the index yields are considered (docs/search.md).
+    """
+
+    def __init__(self, matches: QuerySet, query: ParsedQuery, *, found: list[Candidate], order: str, narrowed: bool):
+        self.matches = matches
+        self.narrowed_to_an_indexed_list = narrowed
+        self.query = query
+        self.order = order
+        self.capped = len(found) > RESULT_CAP
+        self.found = found[:RESULT_CAP]
+
+    def ids(self, bottom: int, top: int) -> list[int]:
+        if self.order == Order.DATE:
+            return self.newest_ids(bottom, top)
+        coarse = [c.pk for c in sorted(self.found, key=lambda c: (c.coarse, c.date, c.pk), reverse=True)]
+        if bottom >= RERANK:
+            return coarse[bottom:top]
+        relevance = SearchRank(F("search_vector"), RawSearchQuery(self.query.rank), weights=RANK_WEIGHTS)
+        fine = Report.objects.filter(id_in(coarse[:RERANK])).alias(score=relevance * _source_prior())
+        ids = list(fine.order_by("-score", "-date", "-pk").values_list("pk", flat=True)[bottom : min(top, RERANK)])
+        return ids + (coarse[RERANK:top] if top > RERANK else [])
+
+    def newest_ids(self, bottom: int, top: int) -> list[int]:
+        if not self.capped:
+            return [c.pk for c in sorted(self.found, key=lambda c: (c.date, c.pk), reverse=True)[bottom:top]]
+        # Sorting 100,000 matches by date is slow, but a list's newest come quickly from its
+        # (…, date, id) index, filtered by the query: frequent terms are found within a few rows.
+        newest = self.matches.order_by("-date", "-pk").values_list("pk", "date")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            try:
+                if self.narrowed_to_an_indexed_list:
+                    return [pk for pk, _ in newest[bottom:top]]
+                per_category = [
+                    list(newest.filter(category_id=category_id)[:top])
+                    for category_id in Category.objects.values_list("pk", flat=True)
+                ]
+            finally:
+                cursor.execute("SET LOCAL enable_bitmapscan = on")
+        merged = merge(*per_category, key=lambda row: (row[1], row[0]), reverse=True)
+        return [pk for pk, _ in islice(merged, bottom, top)]
 
 
 class SearchPaginator(Paginator):
@@ -155,87 +272,24 @@ def result_rows(ids: list[int], terms: tuple[str, ...]) -> list[Report]:
     return ordered
 
 
-class Ranking:
-    """The order of the matches, in two stages so that no query ranks more than RERANK reports.
-
-    ts_rank has to decompress each report's tsvector; over 10,000 matches that alone would take
-    longer than the whole page may. So matches are first ordered by what the row itself says
-    (query terms in the title or place names, an official source, the date), and the best RERANK
-    of those are then ordered by ts_rank. When there are more than RESULT_CAP matches, only the
-    first RESULT_CAP the index yields are considered (docs/search.md).
-    """
-
-    def __init__(self, matches: QuerySet, query: ParsedQuery, *, order: str, capped: bool, narrowed: bool = False):
-        self.matches = matches
-        self.narrowed_to_an_indexed_list = narrowed
-        self.query = query
-        self.order = order
-        self.capped = capped
-        self.candidates = Report.objects.filter(pk__in=matches.values("pk")[:RESULT_CAP]) if capped else matches
-
-    def ids(self, bottom: int, top: int) -> list[int]:
-        if self.order == Order.DATE:
-            return self.newest_ids(bottom, top)
-        coarse = self.candidates.alias(coarse=self.coarse_score()).order_by("-coarse", "-date", "-pk")
-        coarse = coarse.values_list("pk", flat=True)
-        if bottom >= RERANK:
-            return list(coarse[bottom:top])
-        relevance = SearchRank(F("search_vector"), RawSearchQuery(self.query.rank), weights=RANK_WEIGHTS)
-        fine = Report.objects.filter(pk__in=coarse[:RERANK]).alias(score=relevance * _source_prior())
-        ids = list(fine.order_by("-score", "-date", "-pk").values_list("pk", flat=True)[bottom : min(top, RERANK)])
-        return ids + (list(coarse[RERANK:top]) if top > RERANK else [])
-
-    def coarse_score(self):
-        score = Value(0.0)
-        for term in self.query.highlight:
-            in_title = Case(When(title__icontains=term, then=Value(2.0)), default=Value(0.0))
-            in_place = Case(
-                When(Q(region__name__contains=term) | Q(province__name__contains=term), then=Value(1.0)),
-                default=Value(0.0),
-            )
-            score = score + in_title + in_place
-        return ExpressionWrapper((score + Value(1.0)) * _source_prior(), output_field=FloatField())
-
-    def newest_ids(self, bottom: int, top: int) -> list[int]:
-        newest = self.matches.order_by("-date", "-pk").values_list("pk", "date")
-        if not self.capped or self.narrowed_to_an_indexed_list:
-            # Few matches are sorted quickly; many within a category or place come newest first from
-            # that list's (…, date, id) index.
-            return [pk for pk, _ in newest[bottom:top]]
-        # Sorting 100,000 matches by date is slow, but each category's newest come quickly from its
-        # (category, date) index, filtered by the query; merge those.
-        per_category = [
-            list(newest.filter(category_id=category_id)[:top])
-            for category_id in Category.objects.values_list("pk", flat=True)
-        ]
-        merged = merge(*per_category, key=lambda row: (row[1], row[0]), reverse=True)
-        return [pk for pk, _ in islice(merged, bottom, top)]
-
-
 def _source_prior():
     return Case(When(source_url="", then=Value(1.0)), default=Value(SOURCED_BOOST), output_field=FloatField())
 
 
-_FACET_SQL = """
-SELECT category_id, big_region_id, province_id, extract(year FROM date)::int AS year, count(*)
-FROM ({matches}) AS matches
-GROUP BY GROUPING SETS ((category_id), (big_region_id), (province_id), (year))
-"""
-
-
-def facets(reports: QuerySet, search_filter: SearchFilter, *, capped: bool) -> Facets:
-    """Filter options; with counts unless there are too many matches to count them quickly."""
-    counts: dict[str, dict[int, int]] = {"category": {}, "big_region": {}, "province": {}, "year": {}}
+def facets(found: list[Candidate], search_filter: SearchFilter, *, capped: bool) -> Facets:
+    """Filter options; with counts unless there are too many matches to count them all."""
+    counts: dict[str, Counter] = {
+        "category": Counter(),
+        "big_region": Counter(),
+        "province": Counter(),
+        "year": Counter(),
+    }
     if not capped:
-        sql, params = reports.values("category_id", "big_region_id", "province_id", "date").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(_FACET_SQL.format(matches=sql), params)
-            for category, big_region, province, year, count in cursor.fetchall():
-                for key, value in (("category", category), ("big_region", big_region), ("province", province)):
-                    if value is not None:
-                        counts[key][value] = count
-                if year is not None:
-                    counts["year"][year] = count
+        for candidate in found:
+            counts["category"][candidate.category_id] += 1
+            counts["big_region"][candidate.big_region_id] += 1
+            counts["province"][candidate.province_id] += 1
+            counts["year"][candidate.date.year] += 1
 
     def options(objects, key: str) -> list[FacetOption]:
         return [
@@ -269,14 +323,15 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
         # decompressing its tsvector. SET LOCAL ends with this transaction.
         cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
     reports = matching_reports(query, search_filter)
-    total = capped_count(reports)
+    found = candidates(reports, query)
+    total = len(found)
     capped = total > RESULT_CAP
     paginator = SearchPaginator(
         Ranking(
             reports,
             query,
+            found=found,
             order=order,
-            capped=capped,
             narrowed=any((search_filter.category, search_filter.big_region, search_filter.province)),
         ),
         total=total,
@@ -287,7 +342,7 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
         order=order,
         total=total,
         page=paginator.page(min(_page_number(page), paginator.num_pages)),
-        facets=facets(reports, search_filter, capped=capped),
+        facets=facets(found, search_filter, capped=capped),
     )
 
 
