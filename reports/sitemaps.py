@@ -12,7 +12,10 @@ from functools import cached_property
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from .models import BigRegion, Category, Region, Report
 
@@ -129,3 +132,23 @@ SITEMAPS = {
     "regions": RegionSitemap,
     "reports": ReportSitemap,
 }
+
+
+def report_section(request: HttpRequest) -> HttpResponse:
+    """One section of report addresses, written directly: Django's sitemap template takes seconds
+    for 50,000 entries, a join of strings a few hundred milliseconds."""
+    sitemap = ReportSitemap()
+    try:
+        page = sitemap.paginator.page(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("没有这一页") from error
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for entry in page.object_list:
+        lines.append(
+            f"<url><loc>{escape(base + sitemap.location(entry))}</loc>"
+            f"<lastmod>{timezone.localdate(entry.updated_at).isoformat()}</lastmod>"
+            f"<changefreq>{sitemap.changefreq}</changefreq><priority>{sitemap.priority}</priority></url>"
+        )
+    lines.append("</urlset>\n")
+    return HttpResponse("\n".join(lines), content_type="application/xml")
