@@ -21,3 +21,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # A local MTA unless an SMTP server is configured; never the console in production.
 MAILERS = mailers_from_url(env("DJANGO_EMAIL_URL", default="smtp://localhost:25"))
+
+# Links in emails (counter-notice links) must point at the real site.
+TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL")

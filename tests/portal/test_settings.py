@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "example.cn",
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
+    "DJANGO_SITE_URL": "https://example.cn",
 }
 
 
@@ -29,7 +30,7 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     result = manage("check", env={k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0
