@@ -61,3 +61,11 @@ def _restore_migration_data(request, migration_data):
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()
         connection.creation.deserialize_db_from_string(migration_data)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached lookups must not leak between tests' data."""
+    from django.core.cache import cache
+
+    cache.clear()
