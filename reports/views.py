@@ -57,7 +57,6 @@ def big_region_detail(request: HttpRequest, area: str) -> HttpResponse:
         list_filter,
         big_region=big_region,
         provinces=provinces,
-        categories=Category.objects.all(),
     )
 
 
@@ -72,9 +71,7 @@ def region_detail(request: HttpRequest, area: str, slug: str) -> HttpResponse:
         region=region, category=category, year=selectors.parse_year(request.GET.get("year"))
     )
     children = selectors.children_with_counts(region) if region.level < 3 else []
-    return _report_list(
-        request, "reports/region.html", list_filter, region=region, children=children, categories=Category.objects.all()
-    )
+    return _report_list(request, "reports/region.html", list_filter, region=region, children=children)
 
 
 def _category_from_query(request: HttpRequest) -> Category | None:
