@@ -83,8 +83,10 @@ def main() -> None:
                 return list(Paginator(queryset, per_page).get_page(number))
 
             ours, theirs = summary(timed(portal, runs)), summary(timed(naive, runs))
-            print(f"{path:52} {number:>8,} {ours[0]:>10.1f} {ours[1]:>7.1f} {theirs[0]:>10.1f} {theirs[1]:>7.1f}"
-                  f" {theirs[0] / ours[0]:>6.1f}x")
+            print(
+                f"{path:52} {number:>8,} {ours[0]:>10.1f} {ours[1]:>7.1f} {theirs[0]:>10.1f} {theirs[1]:>7.1f}"
+                f" {theirs[0] / ours[0]:>6.1f}x"
+            )
 
     client = Client()
     seed = Report.objects.published().select_related("category", "big_region").order_by("pk").first()
