@@ -34,7 +34,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n 2
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .
