@@ -10,9 +10,11 @@ from django.core.paginator import Page, Paginator
 from .models import Report, ReportQuerySet
 
 
-class ReportPaginator(Paginator):
-    def __init__(self, queryset: ReportQuerySet, *, total: int, per_page: int):
-        super().__init__(queryset, per_page, allow_empty_first_page=True)
+class KnownCountPaginator(Paginator):
+    """A paginator told its total beforehand, fetching each page's rows through `rows()`."""
+
+    def __init__(self, object_list, *, total: int, per_page: int):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
         self._total = total
 
     @property
@@ -22,7 +24,17 @@ class ReportPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
+        return self._get_page(self.rows(bottom, min(bottom + self.per_page, self.count)), number, self)
+
+    def rows(self, bottom: int, top: int) -> list:
+        raise NotImplementedError
+
+
+class ReportPaginator(KnownCountPaginator):
+    def __init__(self, queryset: ReportQuerySet, *, total: int, per_page: int):
+        super().__init__(queryset, total=total, per_page=per_page)
+
+    def rows(self, bottom: int, top: int) -> list[Report]:
         ordered = self.object_list.newest_first()
         if bottom > self.count // 2:
             from_end = ordered.reverse().values_list("id", flat=True)[self.count - top : self.count - bottom]
@@ -30,7 +42,7 @@ class ReportPaginator(Paginator):
         else:
             ids = list(ordered.values_list("id", flat=True)[bottom:top])
         rows = {report.pk: report for report in Report.objects.for_list().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def parse_page_number(value: str | None) -> int:

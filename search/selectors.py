@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
@@ -25,6 +25,7 @@ from django.db.models import (
 from django.http import QueryDict
 
 from reports.models import BigRegion, Category, Region, Report, ReportTally
+from reports.pagination import KnownCountPaginator
 from reports.search import ParsedQuery, RawSearchQuery, highlight, snippet
 from reports.selectors import parse_year
 
@@ -245,24 +246,16 @@ class Ranking:
         return [pk for pk, _ in islice(merged, bottom, top)]
 
 
-class SearchPaginator(Paginator):
+class SearchPaginator(KnownCountPaginator):
     """Pages over the ranked matches; the count is known (and capped) beforehand."""
 
     def __init__(self, ranking: "Ranking", *, total: int, terms: tuple[str, ...]):
-        super().__init__([], PER_PAGE, allow_empty_first_page=True)
+        super().__init__([], total=min(total, RESULT_CAP), per_page=PER_PAGE)
         self.ranking = ranking
-        self._total = min(total, RESULT_CAP)
         self.terms = terms
 
-    @property
-    def count(self) -> int:
-        return self._total
-
-    def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = self.ranking.ids(bottom, min(bottom + self.per_page, self.count))
-        return self._get_page(result_rows(ids, self.terms), number, self)
+    def rows(self, bottom: int, top: int) -> list[Report]:
+        return result_rows(self.ranking.ids(bottom, top), self.terms)
 
 
 def result_rows(ids: list[int], terms: tuple[str, ...]) -> list[Report]:
