@@ -11,26 +11,17 @@ it writes is rolled back.
 """
 
 import argparse
-import os
-import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from timing import summary  # sets Django up first
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from comments.models import Comment, CommentStatus  # noqa: E402
-from comments.services import comment_threads_recount  # noqa: E402
-from reports.models import Report  # noqa: E402
+from comments.models import Comment, CommentStatus
+from comments.services import comment_threads_recount
+from reports.models import Report
 
 ROUNDS = 5
 
@@ -64,11 +55,6 @@ def add_comments(report: Report, count: int) -> None:
         for n in range(count - tops)
     )
     comment_threads_recount(report_ids=[report.pk])
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
 
 
 def main() -> None:

@@ -11,41 +11,15 @@ in the same run (Django's Paginator: COUNT(*) plus OFFSET). It prints medians, p
 """
 
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.test import Client
+from timing import summary, timed  # sets Django up first
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from reports.models import Category, Region, Report  # noqa: E402
-from reports.pagination import paginate  # noqa: E402
-from reports.selectors import ListFilter  # noqa: E402
-
-
-def timed(function, runs: int) -> list[float]:
-    function()  # warm caches and connections
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+from reports.models import Category, Region, Report
+from reports.pagination import paginate
+from reports.selectors import ListFilter
 
 
 def main() -> None:

@@ -13,27 +13,18 @@ section and two feeds, and ends with the GIN index's size.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from timing import summary, timed  # sets Django up first
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from reports.models import SEARCH_INDEX, Region, Report  # noqa: E402
-from reports.search import parse_query  # noqa: E402
-from search import selectors  # noqa: E402
+from reports.models import SEARCH_INDEX, Region, Report
+from reports.search import parse_query
+from search import selectors
 
 QUERIES = [
     {"q": "水库"},
@@ -51,25 +42,6 @@ QUERIES = [
     {"q": "乡村振兴", "order": "date"},
     {"q": "大兴寨水库", "page": "5"},
 ]
-
-
-def timed(function, runs: int) -> list[float]:
-    function()  # warm caches and connections
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    return statistics.median(samples), percentile(samples, 0.95)
 
 
 CAPPED = f"{selectors.RESULT_CAP:,}+"
