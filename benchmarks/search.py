@@ -22,7 +22,7 @@ from django.db import connection
 from django.test import Client
 from timing import summary, timed  # sets Django up first
 
-from reports.models import SEARCH_INDEX, Region, Report
+from reports.models import SEARCH_PARTITIONS, Region, Report
 from reports.search import parse_query
 from search import selectors
 
@@ -111,13 +111,13 @@ def main() -> None:
         cursor.fetchall()
         print(f"naive body LIKE '%大兴寨水库%' (once):  {(time.perf_counter() - started) * 1000:,.0f} ms")
         cursor.execute(
-            "SELECT pg_relation_size(%s::regclass), pg_relation_size('reports_report'), "
-            "pg_total_relation_size('reports_report')",
-            [SEARCH_INDEX],
+            "SELECT sum(pg_relation_size(indexrelid)), pg_relation_size('reports_report'), "
+            "pg_total_relation_size('reports_report') FROM pg_index WHERE indexrelid::regclass::text = ANY(%s)",
+            [[partition.name for partition in SEARCH_PARTITIONS]],
         )
         index_size, heap_size, total_size = cursor.fetchone()
     mb = 1024 * 1024
-    print(f"\nGIN index {SEARCH_INDEX}: {index_size / mb:,.0f} MB")
+    print(f"\nGIN indexes ({len(SEARCH_PARTITIONS)} year partitions): {index_size / mb:,.0f} MB")
     print(f"reports_report: heap {heap_size / mb:,.0f} MB, with TOAST and indexes {total_size / mb:,.0f} MB")
 
 

@@ -1,3 +1,6 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -154,7 +157,40 @@ class ReportQuerySet(models.QuerySet):
 
 # The partial indexes below all serve the reader-facing `published()` lists.
 PUBLISHED = Q(status="published", is_restricted=False)
-SEARCH_INDEX = "report_pub_search_idx"  # generate_reports builds it after a bulk load
+
+
+@dataclass(frozen=True)
+class SearchPartition:
+    """One slice of the full-text index, by document year.
+
+    GIN has no early exit: a query builds the bitmap of every match before a LIMIT can stop it, and
+    for frequent terms that is hundreds of thousands of entries. Split by year and read newest
+    first, a capped search stops after the years it needs (search.selectors).
+    """
+
+    name: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+    @property
+    def condition(self) -> Q:
+        condition = PUBLISHED
+        if self.start is not None:
+            condition &= Q(date__gte=self.start)
+        if self.end is not None:
+            condition &= Q(date__lt=self.end)
+        return condition
+
+
+SEARCH_YEARS = range(2010, 2031)
+SEARCH_PARTITIONS = [  # newest first
+    SearchPartition("report_search_later", datetime.date(SEARCH_YEARS[-1] + 1, 1, 1), None),
+    *[
+        SearchPartition(f"report_search_{year}", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+        for year in reversed(SEARCH_YEARS)
+    ],
+    SearchPartition("report_search_earlier", None, datetime.date(SEARCH_YEARS[0], 1, 1)),
+]
 
 
 class Report(models.Model):
@@ -241,7 +277,10 @@ class Report(models.Model):
                 include=["category"],
                 condition=PUBLISHED,
             ),
-            GinIndex(fields=["search_vector"], name=SEARCH_INDEX, condition=PUBLISHED),
+            *[
+                GinIndex(fields=["search_vector"], name=partition.name, condition=partition.condition)
+                for partition in SEARCH_PARTITIONS
+            ],
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from reports import demo, search, services
-from reports.models import SEARCH_INDEX, Category, Report, ReportStatus
+from reports.models import SEARCH_PARTITIONS, Category, Report, ReportStatus
 
 COLUMNS = [
     "title",
@@ -35,11 +35,13 @@ DEFER_SEARCH_INDEX_FROM = 100_000
 
 @contextmanager
 def search_index_deferred(*, enabled: bool, stdout) -> Iterator[None]:
-    """Drop the full-text index for the duration of a bulk load, then build it in one pass."""
-    index = next(index for index in Report._meta.indexes if index.name == SEARCH_INDEX)
+    """Drop the full-text indexes for the duration of a bulk load, then build each in one pass."""
+    names = {partition.name for partition in SEARCH_PARTITIONS}
+    indexes = [index for index in Report._meta.indexes if index.name in names]
     if enabled:
         with connection.schema_editor() as editor:
-            editor.remove_index(Report, index)
+            for index in indexes:
+                editor.remove_index(Report, index)
     try:
         yield
     finally:
@@ -48,7 +50,8 @@ def search_index_deferred(*, enabled: bool, stdout) -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem = '1GB'")
             with connection.schema_editor() as editor:
-                editor.add_index(Report, index)
+                for index in indexes:
+                    editor.add_index(Report, index)
 
 
 class Command(BaseCommand):
