@@ -39,7 +39,9 @@ DECISIONS = {
 }
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInlineMixin:
+    """The record of a notice is never edited in place: decisions go through the services."""
+
     extra = 0
     can_delete = False
 
@@ -51,6 +53,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    pass
 
 
 class ItemInline(ReadOnlyInline):
@@ -74,21 +80,10 @@ class AttachmentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.original_name)
 
 
-class CounterNoticeInline(admin.StackedInline):
+class CounterNoticeInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = CounterNotice
-    extra = 0
-    can_delete = False
     fields = ["name", "id_type", "id_number", "address", "phone", "email", "statement", "filed_by", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):
