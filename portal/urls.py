@@ -16,7 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
-    path("takedown/", include("portal.takedowns.urls")),
+    path("takedown/", include("takedowns.urls")),
     path("", include("comments.urls")),
     path("search/", include("search.urls")),
     path("rss/", include("reports.feed_urls")),

@@ -115,7 +115,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-# Takedowns (portal.takedowns) ------------------------------------------------------------------
+# Takedowns (takedowns) ------------------------------------------------------------------
 
 
 class TakedownNoticeFactory(factory.django.DjangoModelFactory):
@@ -140,8 +140,8 @@ class TakedownNoticeFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, report=None, comment=None, now=None, **kwargs):
         """Pass report= for a report, comment= for a comment."""
-        from portal.takedowns.addresses import ResolvedAddress
-        from portal.takedowns.services import notice_create
+        from takedowns.addresses import ResolvedAddress
+        from takedowns.services import notice_create
 
         if comment is not None:
             item = ResolvedAddress(

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "comments",
-    "portal.takedowns",
+    "takedowns",
     "search",
 ]
 
@@ -162,7 +162,7 @@ COMMENTS_MIN_FILL_SECONDS = env.int("COMMENTS_MIN_FILL_SECONDS", default=3)
 COMMENTS_FORM_MAX_AGE_HOURS = 24
 COMMENTS_ANONYMISE_AFTER_DAYS = env.int("COMMENTS_ANONYMISE_AFTER_DAYS", default=90)
 
-# Copyright takedowns (portal.takedowns). The waiting period after a counter-notice before the
+# Copyright takedowns (takedowns). The waiting period after a counter-notice before the
 # content is restored, per legal basis: (amount, "days" | "business_days").
 TAKEDOWN_WAITING_PERIODS = {
     "regulation": (env.int("TAKEDOWN_WAIT_REGULATION_DAYS", default=0), "days"),  # 条例 Art. 17: immediately

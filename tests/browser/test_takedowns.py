@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.roles import SITE_OWNERS
-from portal.takedowns import services
+from takedowns import services
 from tests.factories import CategoryFactory, CommentFactory, ReportFactory, UserFactory, jishou
 from tests.takedowns.helpers import PDF
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.roles import EDITORS, SITE_OWNERS
-from portal.takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
+from takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
 from tests.factories import ReportFactory, TakedownNoticeFactory
 from tests.takedowns.helpers import PDF, counter_data, pdf
 
@@ -129,7 +129,7 @@ def test_site_owner_files_a_counter_notice_received_by_letter(client, report, si
 
 
 def test_editor_cannot_file_a_counter_notice(client, report, notice, site_owner, editor):
-    from portal.takedowns import services
+    from takedowns import services
 
     services.notice_uphold(notice=notice, actor=site_owner)
     client.force_login(editor)

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from comments.models import Comment
-from portal.takedowns import services
-from portal.takedowns.models import ItemKind, LegalBasis, NoticeStatus, TakedownNotice
-from portal.takedowns.tokens import counter_token
+from takedowns import services
+from takedowns.models import ItemKind, LegalBasis, NoticeStatus, TakedownNotice
+from takedowns.tokens import counter_token
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory
 from tests.takedowns.helpers import captcha_answer, counter_data, notice_data
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.takedowns.models import AttachmentKind, NoticeStatus, TakedownNotice
+from takedowns.models import AttachmentKind, NoticeStatus, TakedownNotice
 from tests.factories import ReportFactory
 from tests.takedowns.helpers import JPEG, PDF, PNG, captcha_answer, notice_data, pdf
 

@@ -4,9 +4,9 @@ import re
 import pytest
 from django.core import mail
 
-from portal.takedowns import services
-from portal.takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
-from portal.takedowns.tokens import counter_token
+from takedowns import services
+from takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
+from takedowns.tokens import counter_token
 from tests.factories import ReportFactory, TakedownNoticeFactory
 from tests.takedowns.helpers import counter_data
 

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from portal.takedowns import services
-from portal.takedowns.models import LegalBasis, NoticeStatus, TakedownEvent, TakedownNotice
 from reports.models import Report, ReportStatus
+from takedowns import services
+from takedowns.models import LegalBasis, NoticeStatus, TakedownEvent, TakedownNotice
 from tests.factories import TakedownNoticeFactory
 
 pytestmark = pytest.mark.django_db

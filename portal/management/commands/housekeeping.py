@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comments import services as comment_services
-from portal.takedowns import services as takedown_services
 from reports import services as report_services
+from takedowns import services as takedown_services
 
 
 class Command(BaseCommand):

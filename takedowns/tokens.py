@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+# Kept from when the app lived in portal/: links already mailed to claimants must stay valid.
 SALT = "portal.takedowns.counter-notice"
 
 

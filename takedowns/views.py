@@ -3,11 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-
-from reports.models import Report
 
 from . import selectors, services
 from .forms import FILES_NOT_KEPT, CounterNoticeForm, NoticeForm
@@ -112,20 +109,4 @@ def transparency(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.transparency_notices(), 50).get_page(request.GET.get("page"))
     response = render(request, "takedowns/transparency.html", {"page": page})
     patch_cache_control(response, public=True, max_age=300)
-    return response
-
-
-def restricted_report_response(request: HttpRequest, report: Report) -> HttpResponse:
-    """A restricted report keeps its address and answers 451 (RFC 7725), saying why and pointing at
-    the transparency page; no-cache so that readers see it again as soon as it is restored."""
-    notice = selectors.restriction_for_report(report)
-    transparency_url = request.build_absolute_uri(reverse("takedowns:transparency"))
-    response = render(
-        request,
-        "451.html",
-        {"report": report, "notice": notice, "transparency_url": transparency_url},
-        status=451,
-    )
-    response["Link"] = f'<{transparency_url}>; rel="blocked-by"'
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
     return response

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class TakedownsConfig(AppConfig):
-    name = "portal.takedowns"
+    name = "takedowns"
     label = "takedowns"
     verbose_name = "版权投诉"
