@@ -97,10 +97,6 @@ class Comment(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.report.get_absolute_url()}#comment-{self.pk}"
 
-    @property
-    def is_visible(self) -> bool:
-        return self.status == CommentStatus.APPROVED and not self.is_restricted
-
 
 class CommentThread(models.Model):
     """Per-report comment state, kept here so that reports need no column for it: whether the
@@ -121,6 +117,10 @@ class CommentThread(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} 的评论区"
+
+    def accepts_comments(self, configuration: "CommentSettings") -> bool:
+        """Open unless closed for the whole site or for this report."""
+        return not (configuration.comments_closed or self.is_closed)
 
 
 class CommentSettings(models.Model):

@@ -3,27 +3,15 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch
 
+from portal.pagination import KnownCountPaginator, page_of
 from reports.models import Report
-from reports.pagination import parse_page_number
 
 from .models import Comment, CommentSettings, CommentThread
 
 COMMENT_COLUMNS = ("id", "report_id", "parent_id", "nickname", "body", "status", "is_restricted", "created_at")
-
-
-class ThreadPaginator(Paginator):
-    """Pages of top-level comments; the total comes from CommentThread, not from a COUNT."""
-
-    def __init__(self, object_list, per_page: int, *, total: int):
-        super().__init__(object_list, per_page, allow_empty_first_page=True)
-        self._total = total
-
-    @property
-    def count(self) -> int:
-        return self._total
 
 
 @dataclass(frozen=True)
@@ -38,11 +26,40 @@ class CommentSection:
         return self.page.object_list
 
 
+def public_report(report_id: int) -> Report | None:
+    """The report if readers may see it, and so comment on it."""
+    return (
+        Report.objects.published()
+        .select_related("category", "big_region", "province")
+        .defer("search_vector")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def _thread(report: Report) -> CommentThread:
+    return CommentThread.objects.filter(report=report).first() or CommentThread(report=report)
+
+
+def comments_are_open(*, report: Report, configuration: CommentSettings | None = None) -> bool:
+    return _thread(report).accepts_comments(configuration or CommentSettings.current())
+
+
+def reply_parent(*, report: Report, parent_id: int | None) -> Comment | None:
+    """The comment a reply attaches to: a visible comment of the same report, or the top of its
+    thread when it is itself a reply (one level of replies)."""
+    if parent_id is None:
+        return None
+    parent = Comment.objects.visible().filter(report=report, pk=parent_id).select_related("parent").first()
+    if parent is None:
+        return None
+    return parent.parent or parent
+
+
 def comment_section(*, report: Report, page: str | None = None) -> CommentSection:
     """The heading count, whether the form is offered, and one page of threads (oldest first), each
     with its visible replies: four queries whatever the number of comments."""
-    thread = CommentThread.objects.filter(report=report).first() or CommentThread(report=report)
-    configuration = CommentSettings.current()
+    thread = _thread(report)
     replies = Comment.objects.visible().oldest_first().only(*COMMENT_COLUMNS)
     threads = (
         Comment.objects.filter(report=report)
@@ -51,13 +68,12 @@ def comment_section(*, report: Report, page: str | None = None) -> CommentSectio
         .only(*COMMENT_COLUMNS)
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
     )
-    paginator = ThreadPaginator(threads, settings.COMMENTS_PER_PAGE, total=thread.thread_count)
-    number = min(parse_page_number(page), paginator.num_pages)
+    paginator = KnownCountPaginator(threads, total=thread.thread_count, per_page=settings.COMMENTS_PER_PAGE)
     return CommentSection(
         report=report,
         count=thread.visible_count,
-        is_open=not (configuration.comments_closed or thread.is_closed),
-        page=paginator.page(number),
+        is_open=thread.accepts_comments(CommentSettings.current()),
+        page=page_of(paginator, page),
     )
 
 

@@ -10,16 +10,16 @@ from django.utils import timezone
 
 from reports.models import Report
 
+from . import selectors
 from .models import Comment, CommentSettings, CommentStatus, CommentThread
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
+REPORT_UNAVAILABLE = "这篇报告不存在或已下线，不能评论。"
 
 
 class CommentRejected(Exception):
-    """A post that must not be stored; `message` is shown to the reader, `status` is the HTTP status."""
-
-    status = 400
+    """A post that must not be stored; `message` is shown to the reader."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -27,26 +27,23 @@ class CommentRejected(Exception):
 
 
 class ReportUnavailable(CommentRejected):
-    status = 404
+    pass
 
 
 class CommentsClosed(CommentRejected):
-    status = 403
+    pass
+
+
+class ReplyParentMissing(CommentRejected):
+    pass
 
 
 class FloodLimited(CommentRejected):
-    status = 429
+    pass
 
 
 class DuplicateComment(CommentRejected):
-    status = 409
-
-
-def comments_are_open(*, report: Report, configuration: CommentSettings | None = None) -> bool:
-    configuration = configuration or CommentSettings.current()
-    if configuration.comments_closed:
-        return False
-    return not CommentThread.objects.filter(report=report, is_closed=True).exists()
+    pass
 
 
 def _initial_status(body: str, configuration: CommentSettings) -> tuple[str, str]:
@@ -89,7 +86,7 @@ def comment_create(
     body: str,
     nickname: str = "",
     email: str = "",
-    parent: Comment | None = None,
+    parent_id: int | None = None,
     ip: str | None,
     user_agent: str = "",
 ) -> Comment:
@@ -98,14 +95,14 @@ def comment_create(
     body = body.strip()
     now = timezone.now()
     with transaction.atomic():
-        if not Report.objects.published().filter(pk=report.pk).exists():
-            raise ReportUnavailable("这篇报告不存在或已下线，不能评论。")
-        if not comments_are_open(report=report, configuration=configuration):
+        # Locking the report row orders this post after a concurrent takedown or withdrawal.
+        if not Report.objects.published().select_for_update(no_key=True).filter(pk=report.pk).exists():
+            raise ReportUnavailable(REPORT_UNAVAILABLE)
+        if not selectors.comments_are_open(report=report, configuration=configuration):
             raise CommentsClosed("这篇报告的评论已关闭。")
-        if parent is not None:
-            if parent.report_id != report.pk or not parent.is_visible:
-                raise CommentRejected("要回复的评论不存在或已被删除。")
-            parent = parent.parent or parent  # one level of replies
+        parent = selectors.reply_parent(report=report, parent_id=parent_id)
+        if parent_id is not None and parent is None:
+            raise ReplyParentMissing("要回复的评论不存在或已被删除。")
         if ip is not None:
             _check_flood(ip=ip, configuration=configuration, now=now)
             if Comment.objects.filter(report=report, ip=ip, body=body, created_at__gt=now - DUPLICATE_WINDOW).exists():

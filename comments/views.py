@@ -8,7 +8,7 @@ or a cookie. Everything that does lives here and is never cached.
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -19,19 +19,23 @@ from . import selectors, services
 from .client import client_ip, user_agent
 from .forms import CommentForm
 from .models import Comment, CommentStatus
+from .validators import strip_invalid_characters
 
 PAGE = "comments/comment_page.html"
 CSRF_FAILED = "页面已过期，或者浏览器禁用了 Cookie：请允许本站 Cookie 后再次提交。"
 TOO_BIG = "提交的内容太长了（评论最多 {limit} 字），请删减后再提交。"
 
-
-def _report(report_id: int) -> Report:
-    return get_object_or_404(Report.objects.select_related("category", "big_region", "province"), pk=report_id)
+# How each refusal of comments.services reaches the reader.
+REJECTION_STATUS = {
+    services.CommentsClosed: 403,
+    services.FloodLimited: 429,
+    services.DuplicateComment: 409,
+}
 
 
 def _public_report(report_id: int) -> Report:
-    report = _report(report_id)
-    if not report.is_public:
+    report = selectors.public_report(report_id)
+    if report is None:
         raise Http404("这篇报告不存在或已下线")
     return report
 
@@ -40,11 +44,10 @@ def _is_fragment_request(request: HttpRequest) -> bool:
     return request.headers.get("x-requested-with") == "XMLHttpRequest"
 
 
-def _reply_target(report: Report, value: str | None) -> Comment | None:
-    if not (value and value.isascii() and value.isdigit()):
-        return None
-    parent = Comment.objects.visible().filter(report=report, pk=int(value)).first()
-    return (parent.parent if parent and parent.parent_id else parent) if parent else None
+def _id_from_query(value: str | None) -> int | None:
+    if value and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
 
 
 def _uncached(response: HttpResponse) -> HttpResponse:
@@ -53,13 +56,20 @@ def _uncached(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
-    """The form (with a new captcha) as a fragment, fetched when the reader starts to comment."""
-    report = _public_report(report_id)
-    parent = _reply_target(report, request.GET.get("parent"))
-    context = {"report": report, "parent": parent, "is_open": services.comments_are_open(report=report)}
-    if context["is_open"]:
+def _form_context(report: Report, parent_value: str | None, *, is_open: bool) -> dict:
+    """The form (with a new captcha) for a new comment or a reply, or none where comments are closed."""
+    parent = selectors.reply_parent(report=report, parent_id=_id_from_query(parent_value))
+    context = {"report": report, "parent": parent, "is_open": is_open}
+    if is_open:
         context["form"] = CommentForm(report=report, initial={"parent": parent.pk if parent else None})
+    return context
+
+
+def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The form as a fragment, fetched when the reader starts to comment."""
+    report = _public_report(report_id)
+    is_open = selectors.comments_are_open(report=report)
+    context = _form_context(report, request.GET.get("parent"), is_open=is_open)
     return _uncached(render(request, f"{PAGE}#comment_form", context))
 
 
@@ -71,13 +81,10 @@ def comment_page(request: HttpRequest, report_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     report = _public_report(report_id)
     section = selectors.comment_section(report=report, page=request.GET.get("page"))
-    parent = _reply_target(report, request.GET.get("parent"))
-    context = {"report": report, "section": section, "parent": parent, "is_open": section.is_open}
-    if section.is_open:
-        context["form"] = CommentForm(report=report, initial={"parent": parent.pk if parent else None})
-    posted = request.GET.get("posted", "")
-    if posted.isascii() and posted.isdigit():
-        context["posted"] = Comment.objects.filter(report=report, pk=int(posted)).only("id", "status").first()
+    context = {"section": section, **_form_context(report, request.GET.get("parent"), is_open=section.is_open)}
+    posted = _id_from_query(request.GET.get("posted"))
+    if posted is not None:
+        context["posted"] = Comment.objects.filter(report=report, pk=posted).only("id", "status").first()
     return _uncached(render(request, PAGE, context))
 
 
@@ -96,33 +103,31 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
                 status=413,
             )
         )
-    report = _report(report_id)
+    report = selectors.public_report(report_id)
+    if report is None:
+        return _report_unavailable(request)
     form = CommentForm(request.POST, report=report)
     # The same check CsrfViewMiddleware makes; it returns a response only when the check fails.
     if CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None:
         return _redisplay(request, form, status=403, message=CSRF_FAILED)
-    if not report.is_public:
-        return _redisplay(request, form, status=404, message="这篇报告不存在或已下线，不能评论。")
     if not form.is_valid():
         return _redisplay(request, form, status=400)
     data = form.cleaned_data
-    parent = None
-    if data["parent"]:
-        parent = Comment.objects.filter(pk=data["parent"]).select_related("parent").first()
-        if parent is None:
-            return _redisplay(request, form, status=400, message="要回复的评论不存在或已被删除。")
     try:
         comment = services.comment_create(
             report=report,
-            parent=parent,
+            parent_id=data["parent"],
             nickname=data["nickname"],
             body=data["body"],
             email=data["email"],
             ip=client_ip(request),
             user_agent=user_agent(request),
         )
+    except services.ReportUnavailable:
+        return _report_unavailable(request)
     except services.CommentRejected as rejection:
-        return _redisplay(request, form, status=rejection.status, message=rejection.message)
+        status = REJECTION_STATUS.get(type(rejection), 400)
+        return _redisplay(request, form, status=status, message=rejection.message)
     if _is_fragment_request(request):
         context = {"report": report, "comment": comment, "count": selectors.visible_count(report=report)}
         return _uncached(render(request, f"{PAGE}#comment_posted", context, status=201))
@@ -131,19 +136,23 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect(f"{url}?page={page}&posted={comment.pk}#comment-posted")
 
 
+def _report_unavailable(request: HttpRequest) -> HttpResponse:
+    """A post to a report readers cannot see: nothing about the report (it may have been taken
+    down), only the reader's own text to copy."""
+    context = {"message": services.REPORT_UNAVAILABLE, "unsent": strip_invalid_characters(request.POST.get("body", ""))}
+    return _uncached(render(request, "404.html", context, status=404))
+
+
 def _redisplay(request: HttpRequest, form: CommentForm, *, status: int, message: str = "") -> HttpResponse:
     """A failed post: the form again with the reason, what the reader typed and a new captcha."""
     form = form.redisplay()
     report = form.report
-    parent = None
-    parent_id = (form.data if form.is_bound else form.initial).get("parent") or ""
-    if parent_id:
-        parent = _reply_target(report, str(parent_id))
+    parent_value = (form.data if form.is_bound else form.initial).get("parent")
+    parent = selectors.reply_parent(report=report, parent_id=_id_from_query(str(parent_value or "")))
     context = {"report": report, "form": form, "message": message, "parent": parent, "is_open": True}
     if _is_fragment_request(request):
         return _uncached(render(request, f"{PAGE}#comment_form", context, status=status))
     if status == 429:
         return _uncached(render(request, "429.html", context, status=status))
-    if report.is_public:
-        context["section"] = selectors.comment_section(report=report)
+    context["section"] = selectors.comment_section(report=report)
     return _uncached(render(request, PAGE, context, status=status))

@@ -62,7 +62,7 @@ def test_upholding_blocks_the_comment_in_place_and_keeps_the_article(
     assert len(to_commenter) == 1
     assert f"/takedown/counter/{notice.receipt}/?token=" in to_commenter[0].body
     assert "110101199001011234" not in to_commenter[0].body  # the claimant's ID number is not forwarded
-    assert Comment.objects.get(pk=reply.pk).is_visible
+    assert Comment.objects.visible().filter(pk=reply.pk).exists()
 
 
 def test_comment_is_restored_exactly_after_the_counter_notice(client, report, comment, site_owner):
