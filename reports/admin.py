@@ -3,8 +3,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
-from . import services
-from .models import BigRegion, Category, Region, Report, ReportStatus, ReportTally
+from . import selectors, services
+from .models import BigRegion, Category, Region, Report, ReportStatus
 
 
 class CappedCountPaginator(Paginator):
@@ -74,14 +74,11 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = ReportTally.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(str(year), f"{year}年") for year in years]
+        return [(str(year), f"{year}年") for year in selectors.years_with_reports()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and len(value) == 4:
-            return queryset.filter(date__year=int(value))
-        return queryset
+        year = selectors.parse_year(self.value())
+        return queryset if year is None else queryset.filter(date__year=year)
 
 
 @admin.register(Report)

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +43,11 @@ class RegionLevel(models.IntegerChoices):
 class RegionQuerySet(models.QuerySet):
     def provinces(self):
         return self.filter(level=RegionLevel.PROVINCE)
+
+
+def breadcrumb_trail(province: "Region | None", prefecture: "Region | None", region: "Region") -> list["Region"]:
+    """Province, prefecture (if any) and region, without repeats."""
+    return list(dict.fromkeys(place for place in (province, prefecture, region) if place is not None))
 
 
 class Region(models.Model):
@@ -92,12 +97,7 @@ class Region(models.Model):
         return self.level == RegionLevel.PROVINCE
 
     def lineage(self) -> list["Region"]:
-        """Province, prefecture (if any) and this region, without repeats: the breadcrumb trail."""
-        chain = []
-        for region in (self.province, self.prefecture, self):
-            if region is not None and region not in chain:
-                chain.append(region)
-        return chain
+        return breadcrumb_trail(self.province, self.prefecture, self)
 
 
 class Category(models.Model):
@@ -123,10 +123,17 @@ class ReportStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
+# What readers may see: published and not restricted by a takedown decision. The one statement of
+# the rule: querysets, the partial indexes of the lists, and hand-written SQL (published_sql) use it.
+PUBLISHED = Q(status=ReportStatus.PUBLISHED, is_restricted=False)
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: published and not restricted by a takedown decision."""
-        return self.filter(status=ReportStatus.PUBLISHED, is_restricted=False)
+        return self.filter(PUBLISHED)
+
+    def with_is_public(self):
+        return self.annotate(is_public=ExpressionWrapper(PUBLISHED, output_field=models.BooleanField()))
 
     def for_list(self):
         """The columns a list row shows; never the body."""
@@ -153,10 +160,6 @@ class ReportQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-date", "-id")
-
-
-# The partial indexes below all serve the reader-facing `published()` lists.
-PUBLISHED = Q(status="published", is_restricted=False)
 
 
 @dataclass(frozen=True)
@@ -299,20 +302,12 @@ class Report(models.Model):
         return f"({self.province.name}){self.title}({date})"
 
     def lineage(self) -> list[Region]:
-        """The breadcrumb trail (province, prefecture, region) from the columns already loaded."""
-        chain = []
-        for region in (self.province, self.prefecture, self.region):
-            if region is not None and region not in chain:
-                chain.append(region)
-        return chain
+        """From the report's own copies of the ancestry, which article queries load anyway."""
+        return breadcrumb_trail(self.province, self.prefecture, self.region)
 
     @property
     def paragraphs(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == ReportStatus.PUBLISHED and not self.is_restricted
 
 
 class ReportTally(models.Model):
@@ -345,3 +340,11 @@ class ReportTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}/{self.category_id}/{self.year}: {self.count}"
+
+
+def published_sql(alias: str) -> tuple[str, list]:
+    """PUBLISHED as an SQL condition on the reports table known as `alias`, with its parameters,
+    for the statements written by hand (tallies, the view counter)."""
+    query = Report.objects.filter(PUBLISHED).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql.replace(f'"{Report._meta.db_table}".', f"{alias}."), list(params)

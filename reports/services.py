@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import search
-from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
+from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally, published_sql
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
 
@@ -132,11 +132,11 @@ def reports_set_restricted(*, report_ids: Iterable[int], restricted: bool) -> in
 
 def report_record_view(*, report_id: int) -> int | None:
     """Count one reader's visit; returns the new total, or None for a report readers cannot see."""
+    published, params = published_sql("reports_report")
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE reports_report SET views = views + 1 "
-            "WHERE id = %s AND status = %s AND NOT is_restricted RETURNING views",
-            [report_id, ReportStatus.PUBLISHED],
+            f"UPDATE reports_report SET views = views + 1 WHERE id = %s AND {published} RETURNING views",
+            [report_id, *params],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -149,7 +149,7 @@ SELECT k.region_id, k.category_id, k.year,
     (SELECT count(*) FROM reports_report r
       WHERE r.region_id = k.region_id AND r.category_id = k.category_id
         AND r.date >= make_date(k.year, 1, 1) AND r.date < make_date(k.year + 1, 1, 1)
-        AND r.status = 'published' AND NOT r.is_restricted),
+        AND {published}),
     g.big_region_id, g.province_id, g.prefecture_id
 FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS k(region_id, category_id, year)
 JOIN reports_region g ON g.id = k.region_id
@@ -162,7 +162,7 @@ INSERT INTO reports_reporttally
 SELECT region_id, category_id, extract(year FROM date)::int, count(*),
     min(big_region_id), min(province_id), min(prefecture_id)
 FROM reports_report
-WHERE status = 'published' AND NOT is_restricted
+WHERE {published}
 GROUP BY region_id, category_id, extract(year FROM date)
 """
 
@@ -173,13 +173,15 @@ def tally_refresh(*, keys: Iterable[TallyKey]) -> None:
     if not keys:
         return
     regions, categories, years = (list(column) for column in zip(*keys, strict=True))
+    published, params = published_sql("r")
     with connection.cursor() as cursor:
-        cursor.execute(_TALLY_UPSERT, [regions, categories, years])
+        cursor.execute(_TALLY_UPSERT.format(published=published), [*params, regions, categories, years])
 
 
 @transaction.atomic
 def tally_rebuild() -> None:
     """Recount everything (after bulk loads, or as housekeeping)."""
     ReportTally.objects.all().delete()
+    published, params = published_sql("reports_report")
     with connection.cursor() as cursor:
-        cursor.execute(_TALLY_REBUILD)
+        cursor.execute(_TALLY_REBUILD.format(published=published), params)

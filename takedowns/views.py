@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
+from portal.pagination import page_of
+
 from . import selectors, services
 from .forms import FILES_NOT_KEPT, CounterNoticeForm, NoticeForm
 from .models import NoticeStatus, TakedownNotice
@@ -106,7 +108,7 @@ def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.transparency_notices(), 50).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.transparency_notices(), 50), request.GET.get("page"))
     response = render(request, "takedowns/transparency.html", {"page": page})
     patch_cache_control(response, public=True, max_age=300)
     return response

@@ -4,15 +4,22 @@ register = template.Library()
 
 
 @register.inclusion_tag("tags/pagination.html", takes_context=True)
-def pagination(context, page, show_total=True):
-    """Page links that keep the list's other parameters (category, year, a search query …)."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    prefix = query.urlencode()
+def pagination(context, page, show_total=True, url="", anchor="", label="分页"):
+    """Page links. Without `url` they keep the list's other parameters (category, year, a search
+    query …); with it (the comment pages of an article) they point there, to `#anchor`."""
+    if url:
+        link_prefix = f"{url}?"
+    else:
+        query = context["request"].GET.copy()
+        query.pop("page", None)
+        encoded = query.urlencode()
+        link_prefix = f"?{encoded}&" if encoded else "?"
     return {
         "page": page,
         "show_total": show_total,
-        "query_prefix": f"{prefix}&" if prefix else "",
+        "link_prefix": link_prefix,
+        "fragment": f"#{anchor}" if anchor else "",
+        "label": label,
         "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
     }
 
