@@ -92,10 +92,6 @@ class Region(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reports:region", kwargs={"area": self.big_region.slug, "slug": self.slug})
 
-    @property
-    def is_province(self) -> bool:
-        return self.level == RegionLevel.PROVINCE
-
     def lineage(self) -> list["Region"]:
         return breadcrumb_trail(self.province, self.prefecture, self)
 

@@ -56,7 +56,7 @@ def report_jsonld(context, report) -> SafeString:
     """schema.org description of a report for search engines, as a <script type="application/ld+json">."""
     site = context.get("site")
     site_name = getattr(site, "site_name", "") or "博县网"
-    places = [region.name for region in report.lineage()] if hasattr(report, "lineage") else [report.region.name]
+    places = [region.name for region in report.lineage()]
     data = {
         "@context": "https://schema.org",
         "@type": "Report",
