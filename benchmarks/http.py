@@ -256,6 +256,7 @@ def fetch(port: int, path: str, *, expect: int) -> tuple[dict[str, str], bytes]:
 
 
 def wrk(port: int, target: Target, seconds: int) -> Round:
+    wait_until_idle(port)
     command = ["wrk", f"--threads={THREADS}", f"--connections={CONNECTIONS}", f"--duration={seconds}s"]
     command += ["--timeout=30s", f"--script={LUA_SCRIPT}", *[f"--header={header}" for header in target.headers]]
     environment = {**os.environ, "BENCH_HTTP_PATHS": target.paths_file}
@@ -274,6 +275,19 @@ def wrk(port: int, target: Target, seconds: int) -> Round:
             f" socket errors {errors or 'none'}, {result['requests']} responses"
         )
     return Round(result["requests"] / result["duration_us"] * 1e6, result["p50_us"] / 1000, result["p99_us"] / 1000)
+
+
+def wait_until_idle(port: int, timeout: float = 120) -> None:
+    """Until no connection to the server is open. When wrk's time is up it closes its connections, but the
+    requests they had sent are still served, and would be during the next round, which would pay for them."""
+    busy = {"01", "03", "08"}  # ESTABLISHED, SYN_RECV, CLOSE_WAIT: not yet answered and closed by a worker
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sockets = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+        if not any(int(local.split(":")[1], 16) == port and state in busy for _, local, _, state, *_ in sockets):
+            return
+        time.sleep(0.05)
+    raise BenchmarkFailed(f"connections to port {port} still open after {timeout:.0f} s")
 
 
 def measure(port: int, baseline: Target, targets: list[Target], seconds: int, rounds: int) -> None:
