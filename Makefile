@@ -44,8 +44,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every script in benchmarks/ but the shared helper, against the database named by PORTAL_DB_NAME
+# (default portal_bench, see README's Benchmarks); the first one that fails stops the rest.
+BENCHMARKS := $(filter-out benchmarks/timing.py,$(wildcard benchmarks/*.py))
+
 bench: install
-	$(BIN)/python benchmarks/lists.py
+	set -e; for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script; echo; done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -10,23 +10,26 @@ replies), and prints the median and p95 render times, the query counts and the r
 it writes is rolled back.
 """
 
+from __future__ import annotations
+
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.test import Client
-from timing import summary  # sets Django up first
+from timing import setup_django, summary
 
-from comments.models import Comment, CommentStatus
-from comments.services import comment_threads_recount
-from reports.models import Report
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from reports.models import Report
 
 ROUNDS = 5
 
 
 def count_queries(client: Client, url: str) -> int:
+    from django.db import connection
+
     executed = []
     with connection.execute_wrapper(
         lambda execute, sql, params, many, context: executed.append(sql) or execute(sql, params, many, context)
@@ -45,6 +48,9 @@ def timings(client: Client, url: str, runs: int) -> list[float]:
 
 
 def add_comments(report: Report, count: int) -> None:
+    from comments.models import Comment, CommentStatus
+    from comments.services import comment_threads_recount
+
     tops = count - count // 4
     threads = Comment.objects.bulk_create(
         Comment(report=report, nickname=f"读者{n}", body=f"第{n}条评论。" * 10, status=CommentStatus.APPROVED)
@@ -62,6 +68,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--comments", type=int, default=20)
     options = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client
+
+    from reports.models import Report
+
     settings.ALLOWED_HOSTS = ["*"]
     # Time the page, not the static manifest (which needs collectstatic when DEBUG is off).
     settings.STORAGES = {

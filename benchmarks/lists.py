@@ -12,20 +12,22 @@ in the same run (Django's Paginator: COUNT(*) plus OFFSET). It prints medians, p
 
 import argparse
 
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.test import Client
-from timing import summary, timed  # sets Django up first
-
-from reports.models import Category, Region, Report
-from reports.pagination import paginate
-from reports.selectors import ListFilter
+from timing import first_middle_last, setup_django, summary, timed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
+    setup_django()
+    from django.conf import settings
+    from django.core.paginator import Paginator
+    from django.test import Client
+
+    from reports.models import Category, Region, Report
+    from reports.pagination import paginate
+    from reports.selectors import ListFilter
+
     settings.ALLOWED_HOSTS = ["*"]
     per_page = settings.REPORTS_PER_PAGE
     total = Report.objects.published().count()
@@ -46,8 +48,7 @@ def main() -> None:
     print(f"{'list':52} {'page':>8} {'portal p50':>10} {'p95':>7} {'naive p50':>10} {'p95':>7} {'ratio':>7}")
     for path, list_filter in filters.items():
         count = list_filter.total()
-        last = max(1, -(-count // per_page))
-        for number in sorted({1, (last + 1) // 2, last}):
+        for number in first_middle_last(count, per_page):
 
             def portal(list_filter=list_filter, count=count, number=number):
                 return list(paginate(list_filter.reports(), total=count, page=str(number), per_page=per_page))
