@@ -64,6 +64,12 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def delete_model(self, request, obj):
+        services.comments_delete(comment_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.comments_delete(comment_ids=list(queryset.values_list("pk", flat=True)))
+
     @admin.display(description="内容")
     def snippet(self, comment: Comment) -> str:
         text = " ".join(comment.body.split())

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Prefetch
 
+from portal.caching import cached_lookup
 from portal.pagination import KnownCountPaginator, page_of
 from reports.models import Report
 
@@ -37,12 +38,21 @@ def public_report(report_id: int) -> Report | None:
     )
 
 
+def comment_settings() -> CommentSettings:
+    """Read by every article: shared until an editor changes them."""
+    return cached_lookup("comment-settings", [], CommentSettings.current)
+
+
 def _thread(report: Report) -> CommentThread:
-    return CommentThread.objects.filter(report=report).first() or CommentThread(report=report)
+    """The report's counts and closing, joined into the article's own query where it asked for it."""
+    try:
+        return report.comment_thread
+    except CommentThread.DoesNotExist:
+        return CommentThread(report=report)
 
 
 def comments_are_open(*, report: Report, configuration: CommentSettings | None = None) -> bool:
-    return _thread(report).accepts_comments(configuration or CommentSettings.current())
+    return _thread(report).accepts_comments(configuration or comment_settings())
 
 
 def reply_parent(*, report: Report, parent_id: int | None) -> Comment | None:
@@ -72,7 +82,7 @@ def comment_section(*, report: Report, page: str | None = None) -> CommentSectio
     return CommentSection(
         report=report,
         count=thread.visible_count,
-        is_open=thread.accepts_comments(CommentSettings.current()),
+        is_open=thread.accepts_comments(comment_settings()),
         page=page_of(paginator, page),
     )
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal import caching
+from reports import scopes as report_scopes
 from reports.models import Report
 
 from . import selectors
@@ -160,30 +162,42 @@ def comments_set_restricted(*, comment_ids: Iterable[int], restricted: bool) -> 
     return changed
 
 
+def comments_delete(*, comment_ids: Iterable[int]) -> int:
+    with transaction.atomic():
+        comments = Comment.objects.filter(pk__in=list(comment_ids))
+        report_ids = set(comments.values_list("report_id", flat=True))
+        deleted, _ = comments.delete()
+        comment_threads_recount(report_ids=report_ids)
+    return deleted
+
+
 def comment_thread_set_closed(*, report: Report, closed: bool) -> CommentThread:
     with transaction.atomic():
         thread, _ = CommentThread.objects.select_for_update().get_or_create(report=report)
         thread.is_closed = closed
         thread.full_clean()
         thread.save(update_fields=["is_closed"])
+        caching.invalidate(report_scopes.report_page(report.pk))
     return thread
 
 
 def comment_threads_recount(*, report_ids: Iterable[int]) -> None:
-    """Recount the reports' visible comments and list entries.
+    """Recount the reports' visible comments and list entries; their articles' cached pages are stale.
 
     The thread row is locked before counting: a concurrent writer waits, and under READ
     COMMITTED our counts then see its committed comments, so the stored numbers are exact.
     Reports are locked in id order so that two bulk actions cannot deadlock.
     """
+    report_ids = sorted(set(report_ids))
     with transaction.atomic():
-        for report_id in sorted(set(report_ids)):
+        for report_id in report_ids:
             CommentThread.objects.get_or_create(report_id=report_id)
             thread = CommentThread.objects.select_for_update().get(report_id=report_id)
             comments = Comment.objects.filter(report_id=report_id)
             thread.visible_count = comments.visible().count()
             thread.thread_count = comments.shown_in_thread_list().count()
             thread.save(update_fields=["visible_count", "thread_count"])
+        caching.invalidate(*(report_scopes.report_page(report_id) for report_id in report_ids))
 
 
 def comments_anonymise(*, older_than_days: int) -> int:

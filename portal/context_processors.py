@@ -1,14 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 
-from reports.models import BigRegion, Category
+from reports.selectors import navigation
 
-from .models import SiteConfiguration
+from .selectors import site_configuration
 
 
 def site(request):
     """Site texts and the navigation, evaluated only by templates that use them (not the admin)."""
     return {
-        "site": SimpleLazyObject(SiteConfiguration.current),
-        "nav_categories": SimpleLazyObject(lambda: list(Category.objects.all())),
-        "nav_big_regions": SimpleLazyObject(lambda: list(BigRegion.objects.all())),
+        "site": SimpleLazyObject(site_configuration),
+        "nav_categories": SimpleLazyObject(lambda: navigation().categories),
+        "nav_big_regions": SimpleLazyObject(lambda: navigation().big_regions),
     }

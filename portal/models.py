@@ -30,8 +30,8 @@ class SiteConfiguration(models.Model):
 
     @classmethod
     def current(cls) -> "SiteConfiguration":
-        configuration, _ = cls.objects.get_or_create(pk=1)
-        return configuration
+        """The saved row, or the defaults until an owner first saves them (reading writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def disclaimer_text(self) -> str:

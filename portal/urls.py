@@ -3,9 +3,13 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from reports import scopes
 from reports.sitemaps import SITEMAPS, report_section
 
 from . import views
+from .caching import built_from
+
+sitemap_page = built_from(scopes.ALL_REPORTS)
 
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
@@ -22,12 +26,16 @@ urlpatterns = [
     path("rss/", include("reports.feed_urls")),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-reports.xml", report_section, name="sitemap_reports"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("sitemap-reports.xml", sitemap_page(report_section), name="sitemap_reports"),
+    path("sitemap-<section>.xml", sitemap_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path(
+        "robots.txt",
+        built_from()(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        name="robots",
+    ),
     path("", include("reports.urls")),
 ]

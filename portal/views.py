@@ -1,9 +1,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reports import selectors
+from reports import scopes, selectors
+
+from .caching import built_from
 
 
+@built_from(scopes.ALL_REPORTS)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -120,20 +120,13 @@ class ReportAdmin(admin.ModelAdmin):
         return obj.get_absolute_url()
 
     def save_model(self, request, obj, form, change):
-        previous_key = None
-        if change:
-            before = Report.objects.only("region_id", "category_id", "date").get(pk=obj.pk)
-            previous_key = (before.region_id, before.category_id, before.date.year)
-        services.report_save(report=obj, previous_key=previous_key)
+        services.report_save(report=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.tally_refresh(keys=[(obj.region_id, obj.category_id, obj.date.year)])
+        services.reports_delete(report_ids=[obj.pk])
 
     def delete_queryset(self, request, queryset):
-        keys = {(r, c, d.year) for r, c, d in queryset.values_list("region_id", "category_id", "date")}
-        super().delete_queryset(request, queryset)
-        services.tally_refresh(keys=keys)
+        services.reports_delete(report_ids=list(queryset.values_list("pk", flat=True)))
 
     @admin.action(description="发布所选报告", permissions=["change"])
     def publish(self, request, queryset):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from portal.models import SiteConfiguration
+from portal.selectors import site_configuration
 
 from .models import BigRegion, Category, Region, Report, ReportQuerySet
 from .templatetags.seo_tags import first_sentences
@@ -43,7 +43,7 @@ class ReportFeed(Feed):
     language = "zh-cn"
 
     def site_name(self) -> str:
-        return SiteConfiguration.current().site_name
+        return site_configuration().site_name
 
     def item_title(self, report: Report) -> str:
         return report.display_title

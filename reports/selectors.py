@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import BooleanField, Sum
 from django.db.models.expressions import RawSQL
 
-from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally
+from portal.caching import cached_lookup
 
-YEARS_CACHE_KEY = "reports:years"
+from . import scopes
+from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,23 @@ class ListFilter:
         return list(self.tallies().filter(count__gt=0).order_by("-year").values_list("year", flat=True).distinct())
 
 
+@dataclass(frozen=True)
+class Navigation:
+    categories: list[Category]
+    big_regions: list[BigRegion]
+
+
+def navigation() -> Navigation:
+    """The header's categories and big regions, on every page: shared until an editor changes them."""
+    return cached_lookup(
+        "navigation", [], lambda: Navigation(list(Category.objects.all()), list(BigRegion.objects.all()))
+    )
+
+
 def years_with_reports() -> list[int]:
     """Newest first, for the year filters of search and admin. Scanning the tallies costs 15 ms at
-    a million reports and the answer changes about once a year, so it is cached."""
-    return cache.get_or_set(YEARS_CACHE_KEY, ListFilter().years, timeout=600)
+    a million reports and the answer changes about once a year, so it is shared until reports change."""
+    return cached_lookup("years", [scopes.ALL_REPORTS], ListFilter().years)
 
 
 def parse_year(value: str | None) -> int | None:
@@ -72,7 +85,7 @@ def parse_year(value: str | None) -> int | None:
 def latest_by_category(*, per_category: int = 8) -> list[tuple[Category, list[Report]]]:
     return [
         (category, list(Report.objects.published().filter(category=category).for_list().newest_first()[:per_category]))
-        for category in Category.objects.all()
+        for category in navigation().categories
     ]
 
 
@@ -89,7 +102,7 @@ def big_regions_with_provinces() -> list[tuple[BigRegion, list[Region]]]:
         province.report_count = counts.get(province.pk, 0)
     return [
         (big_region, [p for p in provinces if p.big_region_id == big_region.pk])
-        for big_region in BigRegion.objects.all()
+        for big_region in navigation().big_regions
     ]
 
 
@@ -121,9 +134,15 @@ def children_with_counts(region: Region) -> list[Region]:
 
 
 def report_for_article(pk: int) -> Report | None:
+    """The report with all an article shows of it, its comment counts included, in one query."""
     return (
         Report.objects.select_related(
-            "category", "big_region", "region__big_region", "province__big_region", "prefecture__big_region"
+            "category",
+            "big_region",
+            "region__big_region",
+            "province__big_region",
+            "prefecture__big_region",
+            "comment_thread",
         )
         .defer("search_vector")
         .with_is_public()

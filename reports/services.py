@@ -9,10 +9,14 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import search
+from portal import caching
+
+from . import scopes, search
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally, published_sql
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
+# The columns that place a report in lists: its tally and its cache scopes.
+PLACEMENT = ("id", "region_id", "category_id", "date", "big_region_id", "province_id", "prefecture_id")
 
 
 def region_ancestry(region: Region) -> dict:
@@ -56,10 +60,6 @@ def report_search_vector(report: Report) -> str:
     return search.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
 
 
-def _tally_key(report: Report) -> TallyKey:
-    return (report.region_id, report.category_id, report.date.year)
-
-
 @transaction.atomic
 def report_create(
     *,
@@ -89,13 +89,14 @@ def report_create(
     report.full_clean()
     report.search_vector = report_search_vector(report)
     report.save(force_insert=True)
-    tally_refresh(keys=[_tally_key(report)])
+    _placements_changed([report])
     return report
 
 
 @transaction.atomic
-def report_save(*, report: Report, previous_key: TallyKey | None = None) -> Report:
+def report_save(*, report: Report) -> Report:
     """Save an edited report (e.g. from the admin form), keeping derived columns and tallies right."""
+    stored = Report.objects.filter(pk=report.pk).only(*PLACEMENT).first() if report.pk else None
     for field, value in region_ancestry(report.region).items():
         setattr(report, field, value)
     if report.status == ReportStatus.PUBLISHED and report.published_at is None:
@@ -104,7 +105,7 @@ def report_save(*, report: Report, previous_key: TallyKey | None = None) -> Repo
     report.full_clean()
     report.search_vector = report_search_vector(report)
     report.save()
-    tally_refresh(keys={_tally_key(report), *([previous_key] if previous_key else [])})
+    _placements_changed([report, *([stored] if stored else [])])
     return report
 
 
@@ -113,10 +114,10 @@ def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
     """Bulk publish / withdraw / return to draft. Returns how many reports changed."""
     now = timezone.now()
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(status=status)
-    keys = {(r, c, d.year) for r, c, d in changed.values_list("region_id", "category_id", "date")}
+    placements = list(changed.only(*PLACEMENT))
     extra = {"published_at": Coalesce("published_at", Value(now))} if status == ReportStatus.PUBLISHED else {}
     count = changed.update(status=status, updated_at=now, **extra)
-    tally_refresh(keys=keys)
+    _placements_changed(placements)
     return count
 
 
@@ -124,10 +125,27 @@ def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
 def reports_set_restricted(*, report_ids: Iterable[int], restricted: bool) -> int:
     """Hide (or bring back) reports after a takedown decision, leaving everything else untouched."""
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(is_restricted=restricted)
-    keys = {(r, c, d.year) for r, c, d in changed.values_list("region_id", "category_id", "date")}
+    placements = list(changed.only(*PLACEMENT))
     count = changed.update(is_restricted=restricted)
-    tally_refresh(keys=keys)
+    _placements_changed(placements)
     return count
+
+
+@transaction.atomic
+def reports_delete(*, report_ids: Iterable[int]) -> int:
+    doomed = Report.objects.filter(pk__in=list(report_ids))
+    placements = list(doomed.only(*PLACEMENT))
+    doomed.delete()
+    _placements_changed(placements)
+    return len(placements)
+
+
+def _placements_changed(reports: Iterable[Report]) -> None:
+    """Reports were added, changed or removed at these places (each before and after a change):
+    recount their lists and make the pages that show them stale."""
+    reports = list(reports)
+    tally_refresh(keys={(r.region_id, r.category_id, r.date.year) for r in reports})
+    caching.invalidate(*(scope for report in reports for scope in scopes.touched_by(report)))
 
 
 def report_record_view(*, report_id: int) -> int | None:
@@ -180,7 +198,8 @@ def tally_refresh(*, keys: Iterable[TallyKey]) -> None:
 
 @transaction.atomic
 def tally_rebuild() -> None:
-    """Recount everything (after bulk loads, or as housekeeping)."""
+    """Recount everything (after bulk loads, or as housekeeping); every page may show a count."""
+    caching.invalidate(caching.SITE)
     ReportTally.objects.all().delete()
     published, params = published_sql("reports_report")
     with connection.cursor() as cursor:

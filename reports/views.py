@@ -7,13 +7,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from comments import selectors as comment_selectors
+from portal.caching import built_from, depends_on
 from takedowns import selectors as takedown_selectors
 
-from . import selectors, services
+from . import scopes, selectors, services
 from .models import BigRegion, Category, Region, ReportStatus
 from .pagination import paginate
-
-ARTICLE_MAX_AGE = 60
 
 
 def _report_list(request: HttpRequest, template: str, list_filter: selectors.ListFilter, **context) -> HttpResponse:
@@ -28,6 +27,7 @@ def _report_list(request: HttpRequest, template: str, list_filter: selectors.Lis
 
 def category_list(request: HttpRequest, category: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=category)
+    depends_on(request, scopes.category(category.pk))
     list_filter = selectors.ListFilter(category=category, year=selectors.parse_year(request.GET.get("year")))
     return _report_list(request, "reports/category.html", list_filter, category=category)
 
@@ -35,18 +35,21 @@ def category_list(request: HttpRequest, category: str) -> HttpResponse:
 def category_area_list(request: HttpRequest, category: str, area: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=category)
     big_region = get_object_or_404(BigRegion, slug=area)
+    depends_on(request, scopes.category_area(category.pk, big_region.pk))
     list_filter = selectors.ListFilter(
         category=category, big_region=big_region, year=selectors.parse_year(request.GET.get("year"))
     )
     return _report_list(request, "reports/category.html", list_filter, category=category)
 
 
+@built_from(scopes.ALL_REPORTS)
 def region_index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/region_index.html", {"areas": selectors.big_regions_with_provinces()})
 
 
 def big_region_detail(request: HttpRequest, area: str) -> HttpResponse:
     big_region = get_object_or_404(BigRegion, slug=area)
+    depends_on(request, scopes.big_region(big_region.pk))
     category = _category_from_query(request)
     list_filter = selectors.ListFilter(
         big_region=big_region, category=category, year=selectors.parse_year(request.GET.get("year"))
@@ -67,6 +70,7 @@ def region_detail(request: HttpRequest, area: str, slug: str) -> HttpResponse:
     )
     if region.big_region.slug != area:
         return redirect(region, permanent=True)
+    depends_on(request, scopes.within(region.pk))
     category = _category_from_query(request)
     list_filter = selectors.ListFilter(
         region=region, category=category, year=selectors.parse_year(request.GET.get("year"))
@@ -83,6 +87,7 @@ def _category_from_query(request: HttpRequest) -> Category | None:
 
 
 def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> HttpResponse:
+    depends_on(request, scopes.report_page(pk))
     report = selectors.report_for_article(pk)
     if report is None:
         raise Http404("没有这篇报告")
@@ -90,8 +95,9 @@ def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> Ht
         return _unpublished_report(request, report)
     if (category, area) != (report.category.slug, report.big_region.slug):
         return redirect(report, permanent=True)
+    depends_on(request, *scopes.article(report))
     previous, following = selectors.report_neighbours(report)
-    response = render(
+    return render(
         request,
         "reports/article.html",
         {
@@ -102,8 +108,6 @@ def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> Ht
             "comments": comment_selectors.comment_section(report=report),
         },
     )
-    patch_cache_control(response, public=True, max_age=ARTICLE_MAX_AGE)
-    return response
 
 
 def _unpublished_report(request: HttpRequest, report) -> HttpResponse:

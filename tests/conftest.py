@@ -64,8 +64,10 @@ def _restore_migration_data(request, migration_data):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: cached lookups must not leak between tests' data."""
+def _empty_cache(django_db_setup, django_db_blocker):
+    """Each test starts with an empty cache: cached pages and lookups must not leak between tests'
+    data. The default cache is a table of the test database."""
     from django.core.cache import cache
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()

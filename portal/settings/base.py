@@ -37,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
+    "portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +70,19 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every worker (and every app server): pages, versions and lookups must be
+# invalidated everywhere at once. Production: redis://host:6379/0 (Redis or Valkey). Unset: a table
+# in the site's PostgreSQL (`manage.py createcachetable`), so development needs no other service.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="dbcache://portal_cache?max_entries=100000")}
+CACHES["default"].setdefault("KEY_PREFIX", env("DJANGO_CACHE_KEY_PREFIX", default="portal"))
+# Anonymous pages (portal.middleware.PageCacheMiddleware): how long an entry may live at most (the
+# versions make it stale sooner), how long a CDN or proxy in front may keep a page
+# (Cache-Control s-maxage), and the function told which scopes changed, to purge a CDN by
+# Surrogate-Key (see docs/caching.md).
+PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=24 * 3600)
+PAGE_CACHE_SHARED_MAX_AGE = env.int("DJANGO_PAGE_CACHE_SHARED_MAX_AGE", default=60)
+PAGE_CACHE_PURGE_HOOK = env("DJANGO_PAGE_CACHE_PURGE_HOOK", default="portal.caching.purge_nothing")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

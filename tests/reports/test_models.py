@@ -95,10 +95,9 @@ def test_moving_a_report_moves_its_count(region, category):
     elsewhere = RegionFactory(
         code="11", name="北京市", type="直辖市", slug="beijing", big_region__name="华北", big_region__slug="hb"
     )
-    previous_key = (report.region_id, report.category_id, report.date.year)
     report.region = elsewhere
     report.date = datetime.date(2021, 5, 1)
-    services.report_save(report=report, previous_key=previous_key)
+    services.report_save(report=report)
     counts = {(t.region_id, t.year): t.count for t in ReportTally.objects.all()}
     assert counts == {(region.pk, 2020): 0, (elsewhere.pk, 2021): 1}
     assert report.big_region.slug == "hb" and report.province == elsewhere

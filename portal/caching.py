@@ -1,0 +1,125 @@
+"""Versioned scopes in the shared cache: how cached pages and lookups stay exact.
+
+A scope names a slice of the data that pages are built from: "site" (settings, categories, regions,
+comment settings), one report with its comments ("report:5618"), or one list ("category:3",
+"within:433101" …). Each scope has a version in the shared cache. Whatever is cached records the
+versions of the scopes it was built from, read *before* the data; the services that change data
+bump the versions of the scopes they touch once their transaction has committed. A cached value
+whose recorded versions differ from the current ones is stale and built again. Bumping is a write
+of a few keys, whatever the number of pages that depend on them. Design note: docs/caching.md.
+"""
+
+import secrets
+from collections.abc import Callable, Iterable
+from functools import cache as memoise
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.module_loading import import_string
+
+SITE = "site"
+VERSION_PREFIX = "v:"
+
+
+def _version_key(scope: str) -> str:
+    return VERSION_PREFIX + scope
+
+
+def current_versions(scopes: Iterable[str]) -> dict[str, str]:
+    """The version of each scope; a scope never bumped (or evicted) gets one now."""
+    scopes = list(dict.fromkeys(scopes))
+    found = cache.get_many([_version_key(scope) for scope in scopes])
+    versions = {}
+    for scope in scopes:
+        version = found.get(_version_key(scope))
+        if version is None:
+            # add() keeps a version another process set meanwhile; read back whichever won.
+            cache.add(_version_key(scope), secrets.token_hex(8), timeout=None)
+            version = cache.get(_version_key(scope))
+        versions[scope] = version
+    return versions
+
+
+def are_current(versions: dict[str, str]) -> bool:
+    found = cache.get_many([_version_key(scope) for scope in versions])
+    return all(found.get(_version_key(scope)) == version for scope, version in versions.items())
+
+
+def invalidate(*scopes: str) -> None:
+    """Make everything built from these scopes stale, on every process sharing the cache.
+
+    Bumped twice: now, so that the writer's own transaction (and a test, which never commits) sees
+    the change at once; and again once the transaction commits, because until then other readers
+    still see the old data and may have cached it under the first new version."""
+    scopes = tuple(dict.fromkeys(scope for scope in scopes if scope))
+    if not scopes:
+        return
+
+    def bump() -> None:
+        cache.set_many({_version_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+        _purge_hook()(list(scopes))
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump, robust=True)
+
+
+@memoise
+def _purge_hook() -> Callable[[list[str]], None]:
+    return import_string(settings.PAGE_CACHE_PURGE_HOOK)
+
+
+def purge_nothing(scopes: list[str]) -> None:
+    """The default purge hook. A CDN or Varnish in front purges by the Surrogate-Key header that
+    cached pages carry: point PAGE_CACHE_PURGE_HOOK at a function that sends these keys to it."""
+
+
+def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], *, timeout: int = 3600) -> Any:
+    """`compute()` shared by every process, recomputed when one of `scopes` changes."""
+    versions = current_versions([SITE, *scopes])
+    entry = cache.get(f"lookup:{name}")
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = compute()
+    cache.set(f"lookup:{name}", (versions, value), timeout=timeout)
+    return value
+
+
+def depends_on(request, *scopes: str) -> None:
+    """Mark the page being built as one the page cache may keep, built from `scopes` besides the
+    site-wide one. Call it before reading the data the scopes cover: their versions are read now."""
+    versions = getattr(request, "page_cache_versions", None)
+    if versions is None:
+        return  # not a request the page cache looks after (a session, a POST …)
+    versions.update(current_versions(scopes))
+    request.page_cache_declared = True
+
+
+def built_from(*scopes: str):
+    """View decorator: depends_on(request, *scopes) before the view runs."""
+
+    def decorator(view):
+        @wraps(view)
+        def cacheable_view(request, *args, **kwargs):
+            depends_on(request, *scopes)
+            return view(request, *args, **kwargs)
+
+        return cacheable_view
+
+    return decorator
+
+
+def _site_changed(sender, **kwargs) -> None:
+    invalidate(SITE)
+
+
+def invalidate_site_on_change(*models) -> None:
+    """Settings and reference data (regions, categories …) show on every page: any saved or
+    deleted row of these models makes every cached page stale."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(_site_changed, sender=model, dispatch_uid=f"site-cache:{model._meta.label}")
