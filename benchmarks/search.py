@@ -23,8 +23,8 @@ from django.test import Client
 from timing import summary, timed  # sets Django up first
 
 from reports.models import SEARCH_PARTITIONS, Region, Report
-from reports.search import parse_query
 from search import selectors
+from search.query import parse_query
 
 QUERIES = [
     {"q": "水库"},

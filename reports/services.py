@@ -9,7 +9,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import search
+from . import indexing
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
@@ -53,7 +53,7 @@ def region_place_names(region: Region) -> list[str]:
 
 def report_search_vector(report: Report) -> str:
     """The report's tsvector, as text; computed in Python because PostgreSQL cannot segment Chinese."""
-    return search.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
+    return indexing.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
 
 
 def _tally_key(report: Report) -> TallyKey:

@@ -26,8 +26,10 @@ from django.http import QueryDict
 
 from reports.models import SEARCH_PARTITIONS, BigRegion, Category, Region, Report, ReportTally
 from reports.pagination import KnownCountPaginator
-from reports.search import ParsedQuery, RawSearchQuery, highlight, snippet
 from reports.selectors import parse_year
+
+from .highlight import highlight, snippet
+from .query import ParsedQuery, RawSearchQuery
 
 # Counting stops here ("约 5,000+ 条"), and only this many matches are ranked and paged: beyond
 # it, neither an exact count nor page 300 is worth a slow query. At 10,000 the pass over the

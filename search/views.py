@@ -1,9 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reports.search import MAX_QUERY_CHARS, parse_query
-
 from . import selectors
+from .query import MAX_QUERY_CHARS, parse_query
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db import transaction
 
-from reports.search import parse_query
 from search import selectors
+from search.query import parse_query
 from tests.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db

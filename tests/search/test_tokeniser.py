@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 
-from reports.search import document_vector, parse_query, snippet, tokens
+from reports.indexing import document_vector, tokens
+from search.highlight import snippet
+from search.query import parse_query
 
 
 def lexemes(text: str) -> set[str]:

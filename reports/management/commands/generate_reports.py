@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from reports import demo, search, services
+from reports import demo, indexing, services
 from reports.models import SEARCH_PARTITIONS, Category, Report, ReportStatus
 
 COLUMNS = [
@@ -117,6 +117,6 @@ class Command(BaseCommand):
             "big_region_id": region.big_region_id,
             "province_id": region.province_id,
             "prefecture_id": region.prefecture_id,
-            # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.search.
-            "search_vector": search.document_vector(title=title, places=places[region.pk], body=body),
+            # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.indexing.
+            "search_vector": indexing.document_vector(title=title, places=places[region.pk], body=body),
         }
