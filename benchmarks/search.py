@@ -18,7 +18,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from timing import summary, timed  # sets Django up first
 
@@ -50,7 +50,8 @@ CAPPED = f"{selectors.RESULT_CAP:,}+"
 def match_count(params: dict) -> str:
     search_filter = selectors.SearchFilter.from_params(_querydict(params))
     query = parse_query(params["q"])
-    total = selectors.capped_count(selectors.matching_reports(query, search_filter), query)
+    with transaction.atomic():
+        total = selectors.capped_count(selectors.matching_reports(query, search_filter), query)
     return CAPPED if total > selectors.RESULT_CAP else f"{total:,}"
 
 

@@ -10,7 +10,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page
-from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -24,6 +23,7 @@ from django.db.models import (
 )
 from django.http import QueryDict
 
+from portal.db import session_settings
 from reports.models import SEARCH_PARTITIONS, BigRegion, Category, Region, Report, ReportTally
 from reports.pagination import KnownCountPaginator
 from reports.selectors import parse_year
@@ -149,23 +149,16 @@ def candidates(reports: QuerySet, query: ParsedQuery) -> list[Candidate]:
     match there is. The planner prices `search_vector @@ query` as one cheap
     operator per row and, with a LIMIT, likes to walk some other index evaluating it row by row;
     but each evaluation decompresses a tsvector (~10 µs), while the GIN bitmap needs no row-level
-    check at all. So this query is told to use bitmap scans (SET LOCAL, inside the page's transaction).
+    check at all. So this query is told to use bitmap scans (portal.db.session_settings).
     The coarse score is computed here in Python from plain columns: joining the region names and
     matching titles in SQL cost more than the scan itself.
     """
     columns = ("pk", "date", "category_id", "big_region_id", "province_id", "region_id", "title", "source_url")
     newest, *older = [reports.filter(partition.condition).values_list(*columns) for partition in SEARCH_PARTITIONS]
     rows = newest.union(*older, all=True).order_by()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # a parallel Append has no order
-        try:
-            found = list(rows[: RESULT_CAP + 1])
-        finally:
-            cursor.execute("RESET max_parallel_workers_per_gather")
-            cursor.execute("SET LOCAL enable_seqscan = on")
-            cursor.execute("SET LOCAL enable_indexscan = on")
+    # No parallel workers: a parallel Append runs its branches in no particular order.
+    with session_settings(enable_seqscan="off", enable_indexscan="off", max_parallel_workers_per_gather=0):
+        found = list(rows[: RESULT_CAP + 1])
     score = CoarseScore(query.highlight, place_names())
     return [
         Candidate(pk, date, category_id, big_region_id, province_id, score(title, region_id, province_id, source_url))
@@ -238,17 +231,13 @@ class Ranking:
         # Sorting 100,000 matches by date is slow, but a list's newest come quickly from its
         # (…, date, id) index, filtered by the query: frequent terms are found within a few rows.
         newest = self.matches.order_by("-date", "-pk").values_list("pk", "date")
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            try:
-                if self.narrowed_to_an_indexed_list:
-                    return [pk for pk, _ in newest[bottom:top]]
-                per_category = [
-                    list(newest.filter(category_id=category_id)[:top])
-                    for category_id in Category.objects.values_list("pk", flat=True)
-                ]
-            finally:
-                cursor.execute("SET LOCAL enable_bitmapscan = on")
+        with session_settings(enable_bitmapscan="off"):
+            if self.narrowed_to_an_indexed_list:
+                return [pk for pk, _ in newest[bottom:top]]
+            per_category = [
+                list(newest.filter(category_id=category_id)[:top])
+                for category_id in Category.objects.values_list("pk", flat=True)
+            ]
         merged = merge(*per_category, key=lambda row: (row[1], row[0]), reverse=True)
         return [pk for pk, _ in islice(merged, bottom, top)]
 
@@ -337,35 +326,33 @@ def years_with_reports() -> list[int]:
     )
 
 
-@transaction.atomic
 def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: str, page: str | None) -> SearchResults:
-    with connection.cursor() as cursor:
-        # A frequent bigram matches hundreds of thousands of rows; with the default 4 MB the bitmap
-        # of their heap pages turns lossy, and every row of a lossy page must be rechecked by
-        # decompressing its tsvector. SET LOCAL ends with this transaction.
-        cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
-    reports = matching_reports(query, search_filter)
-    found = candidates(reports, query)
-    total = len(found)
-    capped = total > RESULT_CAP
-    paginator = SearchPaginator(
-        Ranking(
-            reports,
-            query,
-            found=found,
+    # A frequent bigram matches hundreds of thousands of rows; with the default 4 MB the bitmap
+    # of their heap pages turns lossy, and every row of a lossy page must be rechecked by
+    # decompressing its tsvector.
+    with session_settings(work_mem=SEARCH_WORK_MEM, whole_transaction=True):
+        reports = matching_reports(query, search_filter)
+        found = candidates(reports, query)
+        total = len(found)
+        capped = total > RESULT_CAP
+        paginator = SearchPaginator(
+            Ranking(
+                reports,
+                query,
+                found=found,
+                order=order,
+                narrowed=any((search_filter.category, search_filter.big_region, search_filter.province)),
+            ),
+            total=total,
+            terms=query.highlight,
+        )
+        return SearchResults(
+            query=query,
             order=order,
-            narrowed=any((search_filter.category, search_filter.big_region, search_filter.province)),
-        ),
-        total=total,
-        terms=query.highlight,
-    )
-    return SearchResults(
-        query=query,
-        order=order,
-        total=total,
-        page=paginator.page(min(_page_number(page), paginator.num_pages)),
-        facets=facets(found, search_filter, capped=capped),
-    )
+            total=total,
+            page=paginator.page(min(_page_number(page), paginator.num_pages)),
+            facets=facets(found, search_filter, capped=capped),
+        )
 
 
 def _page_number(value: str | None) -> int:

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from portal.db import session_settings
 from reports import demo, indexing, services
 from reports.models import SEARCH_PARTITIONS, Category, Report, ReportStatus
 
@@ -47,9 +48,7 @@ def search_index_deferred(*, enabled: bool, stdout) -> Iterator[None]:
     finally:
         if enabled:
             stdout.write("Building the full-text index …")
-            with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '1GB'")
-            with connection.schema_editor() as editor:
+            with connection.schema_editor() as editor, session_settings(maintenance_work_mem="1GB"):
                 for index in indexes:
                     editor.add_index(Report, index)
 
