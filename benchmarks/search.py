@@ -23,7 +23,8 @@ from django.test import Client
 from timing import summary, timed  # sets Django up first
 
 from reports.models import SEARCH_PARTITIONS, Region, Report
-from search import selectors
+from search import matching
+from search.filters import SearchFilter
 from search.query import parse_query
 
 QUERIES = [
@@ -44,15 +45,15 @@ QUERIES = [
 ]
 
 
-CAPPED = f"{selectors.RESULT_CAP:,}+"
+CAPPED = f"{matching.RESULT_CAP:,}+"
 
 
 def match_count(params: dict) -> str:
-    search_filter = selectors.SearchFilter.from_params(_querydict(params))
+    search_filter = SearchFilter.from_params(_querydict(params))
     query = parse_query(params["q"])
     with transaction.atomic():
-        total = selectors.capped_count(selectors.matching_reports(query, search_filter), query)
-    return CAPPED if total > selectors.RESULT_CAP else f"{total:,}"
+        total = matching.capped_count(matching.matching_reports(query, search_filter), query)
+    return CAPPED if total > matching.RESULT_CAP else f"{total:,}"
 
 
 def _querydict(params: dict):

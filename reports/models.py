@@ -165,7 +165,7 @@ class SearchPartition:
 
     GIN has no early exit: a query builds the bitmap of every match before a LIMIT can stop it, and
     for frequent terms that is hundreds of thousands of entries. Split by year and read newest
-    first, a capped search stops after the years it needs (search.selectors).
+    first, a capped search stops after the years it needs (search.matching).
     """
 
     name: str

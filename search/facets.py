@@ -1,0 +1,72 @@
+"""The filter options shown beside the results, counted from the matches when there are few enough."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from reports.models import BigRegion, Category, Region, ReportTally
+
+from .filters import SearchFilter
+from .matching import Candidate
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str  # the query-string value
+    label: str
+    count: int | None  # None when the result set is too large to count by facet
+
+
+@dataclass
+class Facets:
+    categories: list[FacetOption] = field(default_factory=list)
+    big_regions: list[FacetOption] = field(default_factory=list)
+    provinces: list[FacetOption] = field(default_factory=list)
+    years: list[FacetOption] = field(default_factory=list)
+
+
+def facets(found: list[Candidate], search_filter: SearchFilter, *, capped: bool) -> Facets:
+    """Filter options; with counts unless there are too many matches to count them all."""
+    counts: dict[str, Counter] = {
+        "category": Counter(),
+        "big_region": Counter(),
+        "province": Counter(),
+        "year": Counter(),
+    }
+    if not capped:
+        for candidate in found:
+            counts["category"][candidate.category_id] += 1
+            counts["big_region"][candidate.big_region_id] += 1
+            counts["province"][candidate.province_id] += 1
+            counts["year"][candidate.date.year] += 1
+
+    def options(objects, key: str) -> list[FacetOption]:
+        return [
+            FacetOption(value=obj.slug, label=obj.name, count=counts[key].get(obj.pk))
+            for obj in objects
+            if capped or obj.pk in counts[key]
+        ]
+
+    provinces = Region.objects.provinces().only("id", "name", "slug", "big_region_id")
+    if search_filter.big_region is not None:
+        provinces = provinces.filter(big_region=search_filter.big_region)
+    elif capped:
+        provinces = provinces.none()  # 31 provinces without counts would be noise; pick a big region first
+    years = years_with_reports() if capped else sorted(counts["year"], reverse=True)
+    return Facets(
+        categories=options(Category.objects.all(), "category"),
+        big_regions=options(BigRegion.objects.all(), "big_region"),
+        provinces=options(provinces, "province"),
+        years=[FacetOption(value=str(year), label=f"{year}年", count=counts["year"].get(year)) for year in years],
+    )
+
+
+def years_with_reports() -> list[int]:
+    """Newest first. Scanning the tallies for them costs 15 ms at a million reports and the answer
+    changes about once a year, so each process keeps it for ten minutes."""
+    return cache.get_or_set(
+        "search:years",
+        lambda: list(ReportTally.objects.order_by("-year").values_list("year", flat=True).distinct()),
+        timeout=600,
+    )
