@@ -1,7 +1,7 @@
 """The filter options shown beside the results, counted from the matches when there are few enough."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
@@ -20,10 +20,10 @@ class FacetOption:
 
 @dataclass
 class Facets:
-    categories: list[FacetOption] = field(default_factory=list)
-    big_regions: list[FacetOption] = field(default_factory=list)
-    provinces: list[FacetOption] = field(default_factory=list)
-    years: list[FacetOption] = field(default_factory=list)
+    categories: list[FacetOption]
+    big_regions: list[FacetOption]
+    provinces: list[FacetOption]
+    years: list[FacetOption]
 
 
 def facets(found: list[Candidate], search_filter: SearchFilter, *, capped: bool) -> Facets:

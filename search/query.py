@@ -23,7 +23,7 @@ class ParsedQuery:
     match: str  # every term must be present (AND of bigrams, Latin words, one-character prefixes)
     rank: str  # the same lexemes OR-ed with jieba's words, which reward whole-word hits
     highlight: tuple[str, ...]  # strings to mark in snippets, longest first
-    truncated: bool = False
+    truncated: bool
 
     @property
     def is_empty(self) -> bool:

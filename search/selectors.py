@@ -27,8 +27,6 @@ SEARCH_WORK_MEM = "64MB"
 
 @dataclass
 class SearchResults:
-    query: ParsedQuery
-    order: str
     total: int  # capped at RESULT_CAP + 1
     page: Page
     facets: Facets
@@ -95,8 +93,6 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
         )
         paginator = SearchPaginator(ranking, total=total, terms=query.highlight)
         return SearchResults(
-            query=query,
-            order=order,
             total=total,
             page=paginator.page(min(_page_number(page), paginator.num_pages)),
             facets=facets(found, search_filter, capped=capped),
