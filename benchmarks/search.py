@@ -39,19 +39,22 @@ QUERIES = [
 
 def match_count(params: dict) -> str:
     """How many reports match, as the page says it: capped at RESULT_CAP ("5,000+")."""
+    from django.db import transaction
     from django.http import QueryDict
 
-    from reports.search import parse_query
-    from search import selectors
+    from search import matching
+    from search.filters import SearchFilter
+    from search.query import parse_query
 
-    search_filter = selectors.SearchFilter.from_params(QueryDict(urlencode(params)))
+    search_filter = SearchFilter.from_params(QueryDict(urlencode(params)))
     query = parse_query(params["q"])
-    total = selectors.capped_count(selectors.matching_reports(query, search_filter), query)
-    return capped_label() if total > selectors.RESULT_CAP else f"{total:,}"
+    with transaction.atomic():  # the planner switches of the match pass are SET LOCAL
+        total = matching.capped_count(matching.matching_reports(query, search_filter), query)
+    return capped_label() if total > matching.RESULT_CAP else f"{total:,}"
 
 
 def capped_label() -> str:
-    from search.selectors import RESULT_CAP
+    from search.matching import RESULT_CAP
 
     return f"{RESULT_CAP:,}+"
 

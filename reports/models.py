@@ -164,7 +164,7 @@ class SearchPartition:
 
     GIN has no early exit: a query builds the bitmap of every match before a LIMIT can stop it, and
     for frequent terms that is hundreds of thousands of entries. Split by year and read newest
-    first, a capped search stops after the years it needs (search.selectors).
+    first, a capped search stops after the years it needs (search.matching).
     """
 
     name: str
@@ -205,7 +205,7 @@ class Report(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     views = models.PositiveIntegerField("点击", default=0, editable=False)
-    # Title, place names and body as CJK bigrams + jieba words (reports.search); kept by reports.services.
+    # Title, place names and body as CJK bigrams + jieba words (reports.indexing); kept by reports.services.
     search_vector = SearchVectorField("全文索引", null=True, editable=False)
 
     # Copies of the region's ancestry, kept by reports.services, so that region pages filter on

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal import caching
 
-from . import scopes, search
+from . import indexing, scopes
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally, published_sql
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
@@ -57,7 +57,7 @@ def region_place_names(region: Region) -> list[str]:
 
 def report_search_vector(report: Report) -> str:
     """The report's tsvector, as text; computed in Python because PostgreSQL cannot segment Chinese."""
-    return search.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
+    return indexing.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
 
 
 @transaction.atomic

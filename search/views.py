@@ -1,16 +1,17 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reports.search import MAX_QUERY_CHARS, parse_query
-
 from . import selectors
+from .filters import SearchFilter
+from .query import MAX_QUERY_CHARS, parse_query
+from .ranking import Order
 
 
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = parse_query(raw)
-    search_filter = selectors.SearchFilter.from_params(request.GET)
-    order = selectors.Order.DATE if request.GET.get("order") == selectors.Order.DATE else selectors.Order.RELEVANCE
+    search_filter = SearchFilter.from_params(request.GET)
+    order = Order.DATE if request.GET.get("order") == Order.DATE else Order.RELEVANCE
     results = None
     if not raw.strip():
         message = "请输入要查找的词语，例如地名、主题或文件名称。"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def index_existing_reports(apps, schema_editor):
     """Reports made before search existed get their vector (the tokeniser is the app's own)."""
-    from reports.search import document_vector
+    from reports.indexing import document_vector
 
     Report = apps.get_model("reports", "Report")
     Region = apps.get_model("reports", "Region")

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.db import transaction
 
-from reports.search import parse_query
-from search import selectors
+from search import matching
+from search.filters import SearchFilter
+from search.query import parse_query
 from tests.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.django_db
 def found_years(text: str) -> list[int]:
     query = parse_query(text)
     with transaction.atomic():
-        found = selectors.candidates(selectors.matching_reports(query, selectors.SearchFilter()), query)
+        found = matching.candidates(matching.matching_reports(query, SearchFilter()), query)
     return sorted(candidate.date.year for candidate in found)
 
 
 def test_a_capped_search_takes_the_newest_years_first(region, category, monkeypatch):
-    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    monkeypatch.setattr(matching, "RESULT_CAP", 3)
     for year in range(2012, 2020):
         ReportFactory(region=region, category=category, title=f"水库报告{year}", date=datetime.date(year, 3, 1))
     assert found_years("水库") == [2016, 2017, 2018, 2019]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import BigRegion, ReportStatus
-from search import selectors
+from search import matching, ranking, selectors
 from tests.factories import CategoryFactory, RegionFactory, ReportFactory
 from tests.queries import PageQueries
 
@@ -175,7 +175,7 @@ def test_results_are_paginated(client, region, category, settings):
 
 
 def test_large_result_sets_show_a_capped_count_without_facet_counts(client, region, category, monkeypatch):
-    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    monkeypatch.setattr(matching, "RESULT_CAP", 3)
     for number in range(6):
         ReportFactory(region=region, category=category, title=f"水库报告{number}")
     response = client.get(SEARCH, {"q": "水库"})
@@ -208,7 +208,7 @@ def test_header_search_box_is_on_every_page(client, reservoir):
 
 
 def test_capped_results_by_date_are_the_newest_of_all_matches(client, region, category, monkeypatch):
-    monkeypatch.setattr(selectors, "RESULT_CAP", 3)
+    monkeypatch.setattr(matching, "RESULT_CAP", 3)
     gongbao = CategoryFactory(name="公报", slug="gongbao")
     for year in range(2015, 2021):
         ReportFactory(region=region, category=category, title=f"水库报告{year}", date=datetime.date(year, 1, 1))
@@ -218,7 +218,7 @@ def test_capped_results_by_date_are_the_newest_of_all_matches(client, region, ca
 
 
 def test_ranking_beyond_the_rerank_shortlist_pages_without_gaps(client, region, category, monkeypatch):
-    monkeypatch.setattr(selectors, "RERANK", 7)
+    monkeypatch.setattr(ranking, "RERANK", 7)
     for number in range(selectors.PER_PAGE + 5):
         ReportFactory(region=region, category=category, title=f"报告{number}", body="水库。" * (number % 4 + 1))
     ReportFactory(region=region, category=category, title="水库建设规划", body="水库。")

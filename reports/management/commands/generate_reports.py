@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from reports import demo, search, services
+from portal.db import session_settings
+from reports import demo, indexing, services
 from reports.models import SEARCH_PARTITIONS, Category, Report, ReportStatus
 
 COLUMNS = [
@@ -47,9 +48,7 @@ def search_index_deferred(*, enabled: bool, stdout) -> Iterator[None]:
     finally:
         if enabled:
             stdout.write("Building the full-text index …")
-            with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '1GB'")
-            with connection.schema_editor() as editor:
+            with connection.schema_editor() as editor, session_settings(maintenance_work_mem="1GB"):
                 for index in indexes:
                     editor.add_index(Report, index)
 
@@ -117,6 +116,6 @@ class Command(BaseCommand):
             "big_region_id": region.big_region_id,
             "province_id": region.province_id,
             "prefecture_id": region.prefecture_id,
-            # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.search.
-            "search_vector": search.document_vector(title=title, places=places[region.pk], body=body),
+            # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.indexing.
+            "search_vector": indexing.document_vector(title=title, places=places[region.pk], body=body),
         }

@@ -1,6 +1,7 @@
-"""Chinese full-text search without server extensions: tokenising text and building queries.
+"""Chinese full-text search without server extensions: the index side (tokeniser and tsvector).
 
-Documents and queries go through the same tokeniser (docs/search.md explains the design):
+Documents and queries go through the same tokeniser (docs/search.md explains the design; the query
+side, search.query, imports it from here):
 
 * each run of CJK characters gives its overlapping character bigrams (and its last character on its
   own, so that one-character queries can be answered by a prefix match), plus jieba's words of three
@@ -22,10 +23,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from django.contrib.postgres.search import SearchQuery
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
-
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences (SyntaxWarning when its bytecode is first compiled).
     warnings.simplefilter("ignore")
@@ -35,9 +32,6 @@ MAX_POSITION = 16_383
 MAX_POSITIONS_PER_LEXEME = 256
 MAX_LATIN_TOKEN = 64
 MIN_WORD_LENGTH = 3
-# Longer queries are cut: nobody types more, and every extra lexeme costs an index lookup.
-MAX_QUERY_CHARS = 50
-MAX_QUERY_LEXEMES = 24
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 TOKEN_RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<latin>\d+(?:\.\d+)+|[^\W_{CJK}]+)")
@@ -74,16 +68,6 @@ def runs(text: str) -> Iterator[Run]:
 
 def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def covering_bigrams(run: str) -> list[str]:
-    """The fewest bigrams that together cover every character of the run: 大兴寨水库 → 大兴, 寨水, 水库.
-
-    A document contains every bigram of a phrase only if it contains these too, and each lexeme
-    fewer in a query is one posting list fewer for the GIN index to intersect.
-    """
-    pairs = bigrams(run)
-    return pairs[::2] if len(run) % 2 == 0 else [*pairs[::2], pairs[-1]]
 
 
 def words(run: str) -> list[tuple[int, str]]:
@@ -157,12 +141,13 @@ class VectorBuilder:
 
     def render(self) -> str:
         return " ".join(
-            f"{_quote(lexeme)}:{','.join(map(str, positions))}" for lexeme, positions in self.positions.items()
+            f"{quote(lexeme)}:{','.join(map(str, positions))}" for lexeme, positions in self.positions.items()
         )
 
 
 @lru_cache(maxsize=200_000)
-def _quote(lexeme: str) -> str:
+def quote(lexeme: str) -> str:
+    """A lexeme as a tsvector or tsquery literal: quoted, so that no character of it is an operator."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
@@ -201,110 +186,3 @@ def document_vector(*, title: str, places: Iterable[str], body: str) -> str:
         builder.add_text(place, weight="D")
         builder.add(((0, form) for form in place_forms(place)), start=start, weight="B")
     return builder.add_text(body, weight="D").render()
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """What a reader typed, made safe: the tsquery that selects and the one that ranks."""
-
-    text: str  # the cleaned query, as shown back
-    match: str  # every term must be present (AND of bigrams, Latin words, one-character prefixes)
-    rank: str  # the same lexemes OR-ed with jieba's words, which reward whole-word hits
-    highlight: tuple[str, ...]  # strings to mark in snippets, longest first
-    truncated: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.match
-
-
-def parse_query(raw: str | None) -> ParsedQuery:
-    text = " ".join(normalise((raw or "").replace("\x00", " ")).split())
-    truncated = len(text) > MAX_QUERY_CHARS
-    text = text[:MAX_QUERY_CHARS].strip()
-    required: list[str] = []
-    prefixes: list[str] = []
-    whole_words: list[str] = []
-    highlight: list[str] = []
-    for run in runs(text):
-        highlight.append(run.text)
-        if not run.is_cjk:
-            required.append(run.text[:MAX_LATIN_TOKEN])
-        elif len(run.text) == 1:
-            prefixes.append(run.text)
-        else:
-            required.extend(covering_bigrams(run.text))
-            whole_words.extend(bigrams(run.text))  # ranked on all of them, matched on the cover
-            whole_words.extend(word for _, word in words(run.text))
-            if len(run.text) > 2:
-                whole_words.append(run.text)  # matches a place's whole name (weight B)
-    required = list(dict.fromkeys(required))[:MAX_QUERY_LEXEMES]
-    operands = [_quote(lexeme) for lexeme in required] + [f"{_quote(p)}:*" for p in dict.fromkeys(prefixes)]
-    match = " & ".join(operands)
-    extra = [_quote(word) for word in dict.fromkeys(whole_words) if word not in required]
-    rank = " | ".join(operands + extra) if match else ""
-    return ParsedQuery(
-        text=text,
-        match=match,
-        rank=rank,
-        highlight=tuple(sorted(set(highlight), key=len, reverse=True)),
-        truncated=truncated,
-    )
-
-
-class RawSearchQuery(SearchQuery):
-    """A tsquery built by parse_query, passed as it is (to_tsquery would re-parse the lexemes)."""
-
-    template = "(%(expressions)s)::tsquery"
-
-    def __init__(self, tsquery: str):
-        super().__init__(tsquery, search_type="raw")
-
-
-SNIPPET_CHARS = 120
-
-
-def snippet(text: str, terms: Iterable[str], *, width: int = SNIPPET_CHARS) -> SafeString:
-    """An excerpt of `text` around the first query term found, with the terms in <mark>.
-
-    Everything is escaped first and only our own <mark> tags are added, so a report containing
-    markup is shown as text.
-    """
-    text = " ".join(text.split())
-    terms = tuple(terms)
-    pattern = _highlight_pattern(terms, pieces=False)
-    match = pattern.search(text) if pattern else None
-    if match is None:  # the text has the query's words only in pieces: mark the pieces
-        pattern = _highlight_pattern(terms, pieces=True)
-        match = pattern.search(text) if pattern else None
-    start = max(0, match.start() - width // 4) if match else 0
-    excerpt = text[start : start + width]
-    parts = []
-    last = 0
-    for found in pattern.finditer(excerpt) if pattern else ():
-        parts.append(escape(excerpt[last : found.start()]))
-        parts.append(format_html("<mark>{}</mark>", found.group()))
-        last = found.end()
-    parts.append(escape(excerpt[last:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(text) else ""
-    return mark_safe(prefix + "".join(parts) + suffix)
-
-
-def highlight(text: str, terms: Iterable[str]) -> SafeString:
-    """`text` escaped, with the query terms in <mark> (for titles)."""
-    return snippet(text, terms, width=len(text) + 1)
-
-
-@lru_cache(maxsize=1024)
-def _highlight_pattern(terms: tuple[str, ...], *, pieces: bool) -> re.Pattern | None:
-    """The query's terms, or (pieces=True) also the bigrams of its longer Chinese terms."""
-    alternatives = list(terms)
-    for term in terms if pieces else ():
-        run = TOKEN_RUNS.fullmatch(term)
-        if len(term) > 2 and run and run.lastgroup == "cjk":
-            alternatives.extend(bigrams(term))
-    alternatives = sorted(set(alternatives), key=len, reverse=True)
-    if not alternatives:
-        return None
-    return re.compile("|".join(re.escape(term) for term in alternatives), re.IGNORECASE)

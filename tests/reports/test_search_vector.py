@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from reports import services
 from reports.models import Report, ReportStatus
-from reports.search import RawSearchQuery, parse_query
+from search.query import RawSearchQuery, parse_query
 from tests.factories import CategoryFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db

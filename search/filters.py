@@ -1,0 +1,48 @@
+"""The filters a reader can narrow a search by: category, big region, province and year."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from reports.models import BigRegion, Category, Region
+from reports.selectors import parse_year
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    category: Category | None = None
+    big_region: BigRegion | None = None
+    province: Region | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, params: QueryDict) -> "SearchFilter":
+        """Filters as typed by anyone: unknown or malformed values are ignored."""
+        category = _by_slug(Category.objects.all(), params.get("category"))
+        big_region = _by_slug(BigRegion.objects.all(), params.get("area"))
+        province = _by_slug(Region.objects.provinces().select_related("big_region"), params.get("province"))
+        if province is not None and big_region is not None and province.big_region_id != big_region.pk:
+            province = None
+        return cls(category=category, big_region=big_region, province=province, year=parse_year(params.get("year")))
+
+    def apply(self, reports: QuerySet) -> QuerySet:
+        if self.category is not None:
+            reports = reports.filter(category=self.category)
+        if self.big_region is not None:
+            reports = reports.filter(big_region=self.big_region)
+        if self.province is not None:
+            reports = reports.filter(province=self.province)
+        if self.year is not None:
+            reports = reports.filter(date__year=self.year)
+        return reports
+
+    @property
+    def is_active(self) -> bool:
+        return any((self.category, self.big_region, self.province, self.year))
+
+
+def _by_slug(queryset: QuerySet, slug: str | None):
+    if not slug or not slug.isascii() or len(slug) > 80:
+        return None
+    return queryset.filter(slug=slug).first()

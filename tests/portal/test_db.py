@@ -1,0 +1,40 @@
+"""PostgreSQL settings scoped to a block of queries."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+
+from portal.db import session_settings
+
+
+def current(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_settings_apply_inside_the_block_and_the_previous_values_come_back():
+    with transaction.atomic(), session_settings(work_mem="64MB"):
+        with session_settings(work_mem="32MB", enable_seqscan="off"):
+            assert (current("work_mem"), current("enable_seqscan")) == ("32MB", "off")
+        assert (current("work_mem"), current("enable_seqscan")) == ("64MB", "on")
+
+
+@pytest.mark.django_db
+def test_previous_values_come_back_when_the_block_raises():
+    with pytest.raises(RuntimeError), session_settings(enable_indexscan="off"):
+        raise RuntimeError
+    assert current("enable_indexscan") == "on"
+
+
+def test_settings_for_the_whole_transaction_end_with_it(transactional_db):
+    before = current("work_mem")
+    with session_settings(work_mem="13MB", whole_transaction=True):
+        assert current("work_mem") == "13MB"
+    assert current("work_mem") == before != "13MB"
+
+
+def test_settings_outside_a_transaction_are_refused():
+    with pytest.raises(TransactionManagementError), session_settings(work_mem="64MB"):
+        pass
