@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.local
 
-.PHONY: run test install db db-stop lint format check bench clean
+.PHONY: run test test-redis install db db-stop lint format check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required")'
@@ -36,6 +36,12 @@ test: install
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/pytest -n 2
+
+# The cache tests again, against a real Redis (or Valkey) server that the tests start on a loopback
+# port; .ci/run installs Debian's redis-server and runs this after `make test`.
+test-redis: install
+	TEST_CACHE=redis DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/pytest -n 2 \
+		tests/portal/test_page_cache.py tests/reports/test_query_counts.py tests/comments/test_article.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -72,7 +72,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         entry = cache.get(key)
         if entry is not None and caching.are_current(entry.versions):
-            return self._answer(request, entry)
+            return self._answer(request, entry, "hit")
         request.page_cache_versions = caching.current_versions([caching.SITE])
         response = self.get_response(request)
         if not self._storable(request, response):
@@ -80,7 +80,7 @@ class PageCacheMiddleware:
         self._prepare(response, request.page_cache_versions)
         entry = CachedPage.of(response, request.page_cache_versions)
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-        return self._answer(request, entry)
+        return self._answer(request, entry, "miss")
 
     @staticmethod
     def _key(request) -> str | None:
@@ -114,12 +114,15 @@ class PageCacheMiddleware:
         response["Surrogate-Key"] = " ".join(versions)
 
     @staticmethod
-    def _answer(request, entry: CachedPage) -> HttpResponse:
+    def _answer(request, entry: CachedPage, outcome: str) -> HttpResponse:
         not_modified = get_conditional_response(
             request, etag=entry.header("ETag"), last_modified=parse_http_date_safe(entry.header("Last-Modified"))
         )
         if not_modified is not None:
             for name in ("Cache-Control", "Surrogate-Key"):
                 not_modified[name] = entry.header(name)
-            return not_modified
-        return entry.response(request)
+            response = not_modified
+        else:
+            response = entry.response(request)
+        response["X-Page-Cache"] = outcome
+        return response
