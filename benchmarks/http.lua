@@ -1,7 +1,8 @@
 -- wrk script of benchmarks/http.py. It counts every response by status (wrk itself counts only
 -- those >= 400, so a redirect or a 200 where a 304 is expected would pass unseen) and ends by
 -- printing one JSON line: requests, duration, p50/p99 latency, statuses and socket errors.
--- With BENCH_HTTP_PATHS naming a file of paths, one a line, each request asks for a random one.
+-- With BENCH_HTTP_PATHS naming a file of paths, one a line, each thread walks through them from
+-- its own starting point, so that no path is asked for twice until the list is used up.
 
 local threads = {}
 
@@ -27,8 +28,13 @@ if paths_file and paths_file ~= "" then
     table.insert(paths, line)
   end
   -- Defined only here: without request(), wrk sends one prebuilt request, which is cheaper.
+  local next_path = nil
   function request()
-    return wrk.format(nil, paths[math.random(#paths)])
+    if next_path == nil then
+      next_path = math.floor(id * #paths / 16) + math.random(0, 31)
+    end
+    next_path = next_path % #paths + 1
+    return wrk.format(nil, paths[next_path])
   end
 end
 

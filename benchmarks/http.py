@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -56,7 +56,8 @@ class Target:
     path: str
     expect: int = 200
     headers: tuple[str, ...] = ()
-    paths_file: str = ""  # a file of paths, one a line: each request picks one at random instead of `path`
+    paths_file: str = ""  # a file of paths, one a line, asked for in turn instead of `path`
+    cold: bool = False  # each round starts with an empty page cache: every request is a miss
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,18 @@ def main() -> None:
     # A plain kill must still reach the finally blocks that stop gunicorn.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     environment = production_environment(settings.DATABASES["default"])
+    with ExitStack() as stack:
+        if "DJANGO_CACHE_URL" not in environment:
+            from tests.servers import redis_server
+
+            # Production's page cache is Redis or Valkey: a throw-away one unless one is named.
+            environment["DJANGO_CACHE_URL"] = stack.enter_context(redis_server())
+        run(options, environment)
+
+
+def run(options: argparse.Namespace, environment: dict[str, str]) -> None:
+    from django.conf import settings
+
     baseline_file = Path(settings.STATIC_ROOT) / BASELINE_NAME
     baseline = Target("static file (the baseline)", settings.STATIC_URL + BASELINE_NAME)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as scratch:
@@ -106,7 +119,8 @@ def main() -> None:
                 if len(fetch(server.port, baseline.path, expect=200)[1]) != len(body):
                     raise BenchmarkFailed(f"{baseline.path} is not served at the article's size")
                 print(f"article {article.path}: {len(body):,} bytes, so is the baseline\n", flush=True)
-                measure(server.port, baseline, targets, options.seconds, options.rounds)
+                empty_cache = page_cache_emptier(environment["DJANGO_CACHE_URL"])
+                measure(server.port, baseline, targets, options.seconds, options.rounds, empty_cache)
                 if revalidation is None:
                     print(f"{'article revalidation (304)':<44} not available: no ETag, no Last-Modified")
                 print_memory(server.process.pid)
@@ -140,12 +154,14 @@ def page_targets(scratch: Path) -> tuple[Target, list[Target]]:
     first = reports.order_by("pk").first()
     if first is None:
         raise BenchmarkFailed("no published reports: load demo content or run generate_reports first")
-    article = Target(f"article {first.get_absolute_url()}", first.get_absolute_url())
+    article = Target(f"one article, hit {first.get_absolute_url()}", first.get_absolute_url())
     sample = reports.only("id", "category__slug", "big_region__slug").order_by("?")[:RANDOM_ARTICLES]
     paths = [report.get_absolute_url() for report in sample]
     paths_file = scratch / "articles.txt"
     paths_file.write_text("\n".join(paths) + "\n")
-    random_articles = Target(f"random articles (of {len(paths):,})", article.path, paths_file=str(paths_file))
+    random_articles = Target(
+        f"distinct articles, miss (of {len(paths):,})", article.path, paths_file=str(paths_file), cold=True
+    )
 
     category = Category.objects.get(slug="baogao")
     url = category.get_absolute_url()
@@ -290,7 +306,16 @@ def wait_until_idle(port: int, timeout: float = 120) -> None:
     raise BenchmarkFailed(f"connections to port {port} still open after {timeout:.0f} s")
 
 
-def measure(port: int, baseline: Target, targets: list[Target], seconds: int, rounds: int) -> None:
+def page_cache_emptier(url: str):
+    """Empties the servers' shared cache, so that a cold round measures misses only."""
+    import environ
+    from django.core.cache import CacheHandler
+
+    config = environ.Env.cache_url_config(url)
+    return lambda: CacheHandler({"default": config})["default"].clear()
+
+
+def measure(port: int, baseline: Target, targets: list[Target], seconds: int, rounds: int, empty_cache) -> None:
     """Alternate rounds of each target with rounds of the baseline and print a row per target as it ends."""
     # Every worker boots, connects and renders once before anything counts.
     for target in (baseline, targets[0]):
@@ -300,6 +325,8 @@ def measure(port: int, baseline: Target, targets: list[Target], seconds: int, ro
     for target in targets:
         results, ratios, neighbours = [], [], []
         for _ in range(rounds):
+            if target.cold:
+                empty_cache()
             results.append(wrk(port, target, seconds))
             statics.append(wrk(port, baseline, seconds))
             neighbours.append(statistics.mean(static.rps for static in statics[-2:]))

@@ -1,13 +1,10 @@
 import os
-import shutil
-import socket
-import subprocess
-import time
 
 import environ
 import pytest
 
 from tests.factories import CategoryFactory, ReportFactory, UserFactory, jishou
+from tests.servers import redis_server
 
 
 @pytest.fixture
@@ -88,30 +85,11 @@ def cache_url():
     if os.environ.get("TEST_CACHE") != "redis":
         yield os.environ.get("DJANGO_CACHE_URL", "")
         return
+    from django.conf import settings
     from django.test import override_settings
 
-    binary = shutil.which("redis-server") or shutil.which("valkey-server")
-    if binary is None:
-        pytest.fail("TEST_CACHE=redis needs redis-server or valkey-server (apt-get install redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    url = f"redis://127.0.0.1:{port}/0"
-    # As the settings read DJANGO_CACHE_URL, so that the servers tests start use the same keys.
-    from django.conf import settings
-
-    redis = {**environ.Env.cache_url_config(url), "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
-    with override_settings(CACHES={"default": redis}):
-        yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with redis_server() as url:
+        # As the settings read DJANGO_CACHE_URL, so that the servers tests start use the same keys.
+        redis = {**environ.Env.cache_url_config(url), "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
+        with override_settings(CACHES={"default": redis}):
+            yield url

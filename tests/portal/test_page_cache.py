@@ -8,10 +8,8 @@ import datetime
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from reports.importing import import_reports
 from reports.models import ReportStatus
 from takedowns import services as takedown_services
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory
+from tests.servers import free_port, wait_until_listening
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,19 +44,13 @@ class Answer:
         return self.headers.get("x-page-cache") == "hit"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_server(django_db_setup, django_db_blocker, cache_url):
     """gunicorn, two workers, on the test database and the suite's cache."""
     from django.db import connection
 
     db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -67,14 +60,7 @@ def app_server(django_db_setup, django_db_blocker, cache_url):
         env["DJANGO_CACHE_URL"] = cache_url
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen([*command, "--no-control-socket"], cwd=PROJECT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
+    if not wait_until_listening(port):
         server.kill()
         pytest.fail("gunicorn did not start")
     yield port
