@@ -73,8 +73,14 @@ def _empty_cache(django_db_setup, django_db_blocker):
     data. The default cache is a table of the test database."""
     from django.core.cache import cache
 
+    from django.db import connection
+
     with django_db_blocker.unblock():
         cache.clear()
+        # Opened here, possibly in a browser test's event-loop context, where the test database's
+        # teardown would not see it and could not drop the database; the test reopens its own.
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
