@@ -102,6 +102,32 @@ def _transition(
     return locked
 
 
+def _decide(
+    *,
+    notice: TakedownNotice,
+    actor: AbstractBaseUser,
+    to_status: str,
+    note: str,
+    now: datetime.datetime | None,
+    reason_required: str = "",
+    **changes,
+) -> TakedownNotice:
+    """A site owner's decision: only they may take it (checked first), recorded under their name.
+    `reason_required` is the message when the decision needs a reason and `note` gives none."""
+    _require_decider(actor)
+    if reason_required and not note.strip():
+        raise ValidationError({"note": reason_required}, code="reason_required")
+    return _transition(
+        notice=notice,
+        to_status=to_status,
+        actor=actor,
+        actor_label=_label(actor, SYSTEM),
+        note=note,
+        now=now or timezone.now(),
+        **changes,
+    )
+
+
 def _event(*, notice, actor, actor_label, from_status, to_status, note, now) -> TakedownEvent:
     event = TakedownEvent(
         notice=notice,
@@ -243,15 +269,7 @@ def _set_items_restricted(*, notice: TakedownNotice, restricted: bool) -> None:
 def notice_start_review(
     *, notice: TakedownNotice, actor: AbstractBaseUser, note: str = "", now: datetime.datetime | None = None
 ) -> TakedownNotice:
-    _require_decider(actor)
-    return _transition(
-        notice=notice,
-        to_status=NoticeStatus.UNDER_REVIEW,
-        actor=actor,
-        actor_label=_label(actor, SYSTEM),
-        note=note,
-        now=now or timezone.now(),
-    )
+    return _decide(notice=notice, actor=actor, to_status=NoticeStatus.UNDER_REVIEW, note=note, now=now)
 
 
 @transaction.atomic
@@ -259,17 +277,9 @@ def notice_uphold(
     *, notice: TakedownNotice, actor: AbstractBaseUser, note: str = "", now: datetime.datetime | None = None
 ) -> TakedownNotice:
     """The notice is well-founded: restrict its items, tell the claimant and forward the notice to the providers."""
-    _require_decider(actor)
     now = now or timezone.now()
-    notice = _transition(
-        notice=notice,
-        to_status=NoticeStatus.UPHELD,
-        actor=actor,
-        actor_label=_label(actor, SYSTEM),
-        note=note,
-        now=now,
-        decided_at=now,
-        restricted_at=now,
+    notice = _decide(
+        notice=notice, actor=actor, to_status=NoticeStatus.UPHELD, note=note, now=now, decided_at=now, restricted_at=now
     )
     _set_items_restricted(notice=notice, restricted=True)
     transaction.on_commit(lambda: emails.send_decision(notice))
@@ -281,17 +291,14 @@ def notice_uphold(
 def notice_reject(
     *, notice: TakedownNotice, actor: AbstractBaseUser, note: str = "", now: datetime.datetime | None = None
 ) -> TakedownNotice:
-    _require_decider(actor)
-    if not note.strip():
-        raise ValidationError({"note": "驳回投诉时须说明理由（会发送给投诉人）。"}, code="reason_required")
     now = now or timezone.now()
-    notice = _transition(
+    notice = _decide(
         notice=notice,
-        to_status=NoticeStatus.REJECTED,
         actor=actor,
-        actor_label=_label(actor, SYSTEM),
+        to_status=NoticeStatus.REJECTED,
         note=note,
         now=now,
+        reason_required="驳回投诉时须说明理由（会发送给投诉人）。",
         decided_at=now,
     )
     transaction.on_commit(lambda: emails.send_decision(notice, reason=note))
@@ -303,15 +310,7 @@ def notice_withdraw(
     *, notice: TakedownNotice, actor: AbstractBaseUser, note: str = "", now: datetime.datetime | None = None
 ) -> TakedownNotice:
     """The claimant withdrew the notice (by email or letter; a site owner records it)."""
-    _require_decider(actor)
-    return _transition(
-        notice=notice,
-        to_status=NoticeStatus.WITHDRAWN,
-        actor=actor,
-        actor_label=_label(actor, SYSTEM),
-        note=note,
-        now=now or timezone.now(),
-    )
+    return _decide(notice=notice, actor=actor, to_status=NoticeStatus.WITHDRAWN, note=note, now=now)
 
 
 def waiting_period_end(*, legal_basis: str, start: datetime.datetime) -> datetime.datetime:
@@ -392,17 +391,14 @@ def notice_keep_restricted(
     *, notice: TakedownNotice, actor: AbstractBaseUser, note: str, now: datetime.datetime | None = None
 ) -> TakedownNotice:
     """The claimant reported a complaint to the authorities or a lawsuit within the waiting period."""
-    _require_decider(actor)
-    if not note.strip():
-        raise ValidationError({"note": "请写明投诉人提起的投诉或诉讼（机关、案号、日期）。"}, code="reason_required")
     # Allowed until the restoration has actually happened, even if the waiting period has just ended.
-    return _transition(
+    return _decide(
         notice=notice,
-        to_status=NoticeStatus.KEPT_RESTRICTED,
         actor=actor,
-        actor_label=_label(actor, SYSTEM),
+        to_status=NoticeStatus.KEPT_RESTRICTED,
         note=note,
-        now=now or timezone.now(),
+        now=now,
+        reason_required="请写明投诉人提起的投诉或诉讼（机关、案号、日期）。",
     )
 
 

@@ -72,7 +72,6 @@ def _empty_cache(django_db_setup, django_db_blocker):
     """Each test starts with an empty cache: cached pages and lookups must not leak between tests'
     data. The default cache is a table of the test database."""
     from django.core.cache import cache
-
     from django.db import connection
 
     with django_db_blocker.unblock():
