@@ -79,13 +79,18 @@ def purge_nothing(scopes: list[str]) -> None:
 
 
 def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], *, timeout: int = 3600) -> Any:
-    """`compute()` shared by every process, recomputed when one of `scopes` changes."""
-    versions = current_versions([SITE, *scopes])
-    entry = cache.get(f"lookup:{name}")
-    if entry is not None and entry[0] == versions:
+    """`compute()` shared by every process, recomputed when one of `scopes` changes. The value and
+    the current versions are read in one round trip."""
+    scopes = [SITE, *scopes]
+    key = f"lookup:{name}"
+    found = cache.get_many([key, *(_version_key(scope) for scope in scopes)])
+    entry = found.get(key)
+    versions = {scope: found.get(_version_key(scope)) for scope in scopes}
+    if entry is not None and None not in versions.values() and entry[0] == versions:
         return entry[1]
+    versions = current_versions(scopes)
     value = compute()
-    cache.set(f"lookup:{name}", (versions, value), timeout=timeout)
+    cache.set(key, (versions, value), timeout=timeout)
     return value
 
 

@@ -95,6 +95,10 @@ def cache_url():
 
     with redis_server() as url:
         # As the settings read DJANGO_CACHE_URL, so that the servers tests start use the same keys.
-        redis = {**environ.Env.cache_url_config(url), "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]}
+        redis = {
+            **environ.Env.cache_url_config(url),
+            "BACKEND": "portal.redis_cache.RedisCache",
+            "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        }
         with override_settings(CACHES={"default": redis}):
             yield url

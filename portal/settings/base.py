@@ -76,6 +76,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in the site's PostgreSQL (`manage.py createcachetable`), so development needs no other service.
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="dbcache://portal_cache?max_entries=100000")}
 CACHES["default"].setdefault("KEY_PREFIX", env("DJANGO_CACHE_KEY_PREFIX", default="portal"))
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.redis_cache.RedisCache"
 # Anonymous pages (portal.middleware.PageCacheMiddleware): how long an entry may live at most (the
 # versions make it stale sooner), how long a CDN or proxy in front may keep a page
 # (Cache-Control s-maxage), and the function told which scopes changed, to purge a CDN by
