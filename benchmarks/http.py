@@ -111,13 +111,14 @@ def run(options: argparse.Namespace, environment: dict[str, str]) -> None:
         try:
             # whitenoise lists STATIC_ROOT when a worker starts, so the baseline is written between two starts.
             with gunicorn(environment, log) as server:
-                headers, body = fetch(server.port, article.path, expect=200)
+                body = fetch(server.port, article.path, expect=200)[1]
             baseline_file.write_bytes(body)
-            revalidation = revalidation_target(article, headers)
-            targets += [revalidation] if revalidation else []
             with gunicorn(environment, log) as server:
                 if len(fetch(server.port, baseline.path, expect=200)[1]) != len(body):
                     raise BenchmarkFailed(f"{baseline.path} is not served at the article's size")
+                # The validator of this server's page: its absolute links name its port.
+                revalidation = revalidation_target(article, fetch(server.port, article.path, expect=200)[0])
+                targets += [revalidation] if revalidation else []
                 print(f"article {article.path}: {len(body):,} bytes, so is the baseline\n", flush=True)
                 empty_cache = page_cache_emptier(environment["DJANGO_CACHE_URL"])
                 measure(server.port, baseline, targets, options.seconds, options.rounds, empty_cache)
