@@ -44,9 +44,11 @@ def current_versions(scopes: Iterable[str]) -> dict[str, str]:
     return versions
 
 
-def are_current(versions: dict[str, str]) -> bool:
-    found = cache.get_many([_version_key(scope) for scope in versions])
-    return all(found.get(_version_key(scope)) == version for scope, version in versions.items())
+def get_with_versions(key: str, scopes: Iterable[str]) -> tuple[Any, dict[str, str | None]]:
+    """A cached value and the current versions of `scopes` (None where unset), in one round trip."""
+    scopes = list(scopes)
+    found = cache.get_many([key, *(_version_key(scope) for scope in scopes)])
+    return found.get(key), {scope: found.get(_version_key(scope)) for scope in scopes}
 
 
 def invalidate(*scopes: str) -> None:
@@ -83,9 +85,7 @@ def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], 
     the current versions are read in one round trip."""
     scopes = [SITE, *scopes]
     key = f"lookup:{name}"
-    found = cache.get_many([key, *(_version_key(scope) for scope in scopes)])
-    entry = found.get(key)
-    versions = {scope: found.get(_version_key(scope)) for scope in scopes}
+    entry, versions = get_with_versions(key, scopes)
     if entry is not None and None not in versions.values() and entry[0] == versions:
         return entry[1]
     versions = current_versions(scopes)

@@ -1,4 +1,5 @@
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -63,16 +64,25 @@ class PageCacheMiddleware:
 
     NOT_SHARED = ("private", "no-store", "no-cache")
 
+    # Scopes of recently seen pages, so that a hit reads the entry and its versions in one round
+    # trip. Only a hint: an entry records its own scopes, and a wrong hint costs a second trip.
+    SCOPE_HINTS = 50_000
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self._scope_hints: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
     def __call__(self, request):
         key = self._key(request)
         if key is None:
             return self.get_response(request)
-        entry = cache.get(key)
-        if entry is not None and caching.are_current(entry.versions):
-            return self._answer(request, entry, "hit")
+        entry, versions = caching.get_with_versions(key, self._scope_hints.get(key, (caching.SITE,)))
+        if entry is not None:
+            if versions.keys() != entry.versions.keys():
+                _, versions = caching.get_with_versions(key, entry.versions)
+                self._hint(key, tuple(entry.versions))
+            if versions == entry.versions:
+                return self._answer(request, entry, "hit")
         request.page_cache_versions = caching.current_versions([caching.SITE])
         response = self.get_response(request)
         if not self._storable(request, response):
@@ -80,7 +90,14 @@ class PageCacheMiddleware:
         self._prepare(response, request.page_cache_versions)
         entry = CachedPage.of(response, request.page_cache_versions)
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        self._hint(key, tuple(entry.versions))
         return self._answer(request, entry, "miss")
+
+    def _hint(self, key: str, scopes: tuple[str, ...]) -> None:
+        self._scope_hints[key] = scopes
+        self._scope_hints.move_to_end(key)
+        if len(self._scope_hints) > self.SCOPE_HINTS:
+            self._scope_hints.popitem(last=False)
 
     @staticmethod
     def _key(request) -> str | None:
