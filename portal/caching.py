@@ -9,8 +9,10 @@ whose recorded versions differ from the current ones is stale and built again. B
 of a few keys, whatever the number of pages that depend on them. Design note: docs/caching.md.
 """
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import cache as memoise
 from functools import wraps
 from typing import Any
@@ -23,6 +25,12 @@ from django.utils.module_loading import import_string
 
 SITE = "site"
 VERSION_PREFIX = "v:"
+logger = logging.getLogger(__name__)
+
+try:  # what a Redis or Valkey that is down or unreachable raises
+    from redis.exceptions import RedisError as CacheUnavailable
+except ImportError:  # pragma: no cover - redis is a pinned dependency
+    CacheUnavailable = OSError
 
 
 def _version_key(scope: str) -> str:
@@ -62,7 +70,13 @@ def invalidate(*scopes: str) -> None:
         return
 
     def bump() -> None:
-        cache.set_many({_version_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+        try:
+            cache.set_many({_version_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+        except CacheUnavailable:
+            # The write itself must not fail for it. A cache that restarts empty holds nothing stale;
+            # one that was only unreachable keeps its pages until they expire (PAGE_CACHE_SECONDS).
+            logger.exception("cache unavailable: scopes %s not invalidated", ", ".join(scopes))
+            return
         _purge_hook()(list(scopes))
 
     bump()
@@ -85,12 +99,17 @@ def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], 
     the current versions are read in one round trip."""
     scopes = [SITE, *scopes]
     key = f"lookup:{name}"
-    entry, versions = get_with_versions(key, scopes)
-    if entry is not None and None not in versions.values() and entry[0] == versions:
-        return entry[1]
-    versions = current_versions(scopes)
+    try:
+        entry, versions = get_with_versions(key, scopes)
+        if entry is not None and None not in versions.values() and entry[0] == versions:
+            return entry[1]
+        versions = current_versions(scopes)
+    except CacheUnavailable:
+        logger.warning("cache unavailable: %s computed without it", name)
+        return compute()
     value = compute()
-    cache.set(key, (versions, value), timeout=timeout)
+    with suppress(CacheUnavailable):
+        cache.set(key, (versions, value), timeout=timeout)
     return value
 
 
@@ -99,8 +118,12 @@ def depends_on(request, *scopes: str) -> None:
     site-wide one. Call it before reading the data the scopes cover: their versions are read now."""
     versions = getattr(request, "page_cache_versions", None)
     if versions is None:
-        return  # not a request the page cache looks after (a session, a POST …)
-    versions.update(current_versions(scopes))
+        return  # not a request the page cache looks after (a session, a POST, a cache that is down)
+    try:
+        versions.update(current_versions(scopes))
+    except CacheUnavailable:
+        del request.page_cache_versions
+        return
     request.page_cache_declared = True
 
 

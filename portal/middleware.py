@@ -1,4 +1,5 @@
 import hashlib
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -12,6 +13,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from . import caching
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNulBytesMiddleware:
@@ -76,20 +79,28 @@ class PageCacheMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
-        entry, versions = caching.get_with_versions(key, self._scope_hints.get(key, (caching.SITE,)))
-        if entry is not None:
-            if versions.keys() != entry.versions.keys():
-                _, versions = caching.get_with_versions(key, entry.versions)
-                self._hint(key, tuple(entry.versions))
-            if versions == entry.versions:
-                return self._answer(request, entry, "hit")
-        request.page_cache_versions = caching.current_versions([caching.SITE])
+        try:
+            entry, versions = caching.get_with_versions(key, self._scope_hints.get(key, (caching.SITE,)))
+            if entry is not None:
+                if versions.keys() != entry.versions.keys():
+                    _, versions = caching.get_with_versions(key, entry.versions)
+                    self._hint(key, tuple(entry.versions))
+                if versions == entry.versions:
+                    return self._answer(request, entry, "hit")
+            request.page_cache_versions = caching.current_versions([caching.SITE])
+        except caching.CacheUnavailable:
+            # Pages are rendered as if there were no cache until it is back.
+            logger.warning("cache unavailable: %s rendered without the page cache", request.path)
+            return self.get_response(request)
         response = self.get_response(request)
         if not self._storable(request, response):
             return response
         self._prepare(response, request.page_cache_versions)
         entry = CachedPage.of(response, request.page_cache_versions)
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except caching.CacheUnavailable:
+            return self._answer(request, entry, "miss")
         self._hint(key, tuple(entry.versions))
         return self._answer(request, entry, "miss")
 
@@ -112,6 +123,8 @@ class PageCacheMiddleware:
         return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
     def _storable(self, request, response) -> bool:
+        if not hasattr(request, "page_cache_versions"):
+            return False  # the cache went away while the page was built
         cache_control = response.get("Cache-Control", "")
         return (
             getattr(request, "page_cache_declared", False)
