@@ -4,7 +4,7 @@ A scope names a slice of the data that pages are built from: "site" (settings, c
 comment settings), one report with its comments ("report:5618"), or one list ("category:3",
 "within:433101" …). Each scope has a version in the shared cache. Whatever is cached records the
 versions of the scopes it was built from, read *before* the data; the services that change data
-bump the versions of the scopes they touch once their transaction has committed. A cached value
+bump the versions of the scopes they touch (see invalidate for when). A cached value
 whose recorded versions differ from the current ones is stale and built again. Bumping is a write
 of a few keys, whatever the number of pages that depend on them. Design note: docs/caching.md.
 """
@@ -22,15 +22,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.module_loading import import_string
+from redis.exceptions import RedisError
 
 SITE = "site"
 VERSION_PREFIX = "v:"
 logger = logging.getLogger(__name__)
 
-try:  # what a Redis or Valkey that is down or unreachable raises
-    from redis.exceptions import RedisError as CacheUnavailable
-except ImportError:  # pragma: no cover - redis is a pinned dependency
-    CacheUnavailable = OSError
+# What a Redis or Valkey that is down or unreachable raises.
+CacheUnavailable = RedisError
 
 
 def _version_key(scope: str) -> str:
