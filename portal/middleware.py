@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -87,18 +86,22 @@ class PageCacheMiddleware:
                     self._hint(key, tuple(entry.versions))
                 if versions == entry.versions:
                     return self._answer(request, entry, "hit")
-            request.page_cache_versions = caching.current_versions([caching.SITE])
         except caching.CacheUnavailable:
             # Pages are rendered as if there were no cache until it is back.
             logger.warning("cache unavailable: %s rendered without the page cache", request.path)
             return self.get_response(request)
+        with caching.request_versions(versions):
+            return self._render(request, key)
+
+    def _render(self, request, key: str) -> HttpResponse:
+        request.page_cache_versions = caching.current_versions([caching.SITE])
         response = self.get_response(request)
         if not self._storable(request, response):
             return response
         self._prepare(response, request.page_cache_versions)
         entry = CachedPage.of(response, request.page_cache_versions)
         try:
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            caching.store(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         except caching.CacheUnavailable:
             return self._answer(request, entry, "miss")
         self._hint(key, tuple(entry.versions))
