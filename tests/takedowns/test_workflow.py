@@ -11,6 +11,7 @@ from reports.models import Report, ReportStatus
 from takedowns import services
 from takedowns.models import LegalBasis, NoticeStatus, TakedownEvent, TakedownNotice
 from tests.factories import TakedownNoticeFactory
+from tests.mailworker import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -254,15 +255,12 @@ def test_housekeeping_restores_due_notices(report, site_owner, capsys):
     assert not Report.objects.get(pk=report.pk).is_restricted
 
 
-def test_emails_receipt_decision_counter_and_restoration(report, site_owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.CIVIL_CODE)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
-    with django_capture_on_commit_callbacks(execute=True):
-        counter(notice, now=MONDAY)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notices_restore_due(now=MONDAY + datetime.timedelta(days=15))
+def test_emails_receipt_decision_counter_and_restoration(report, site_owner):
+    notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.CIVIL_CODE)
+    services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
+    counter(notice, now=MONDAY)
+    services.notices_restore_due(now=MONDAY + datetime.timedelta(days=15))
+    deliver_queued_mail()
     subjects = [message.subject for message in mail.outbox]
     assert [message.to for message in mail.outbox] == [["claimant@example.com"]] * 4
     assert "版权投诉已受理" in subjects[0]
@@ -274,8 +272,10 @@ def test_emails_receipt_decision_counter_and_restoration(report, site_owner, dja
     assert all(notice.receipt in subject for subject in subjects)
 
 
-def test_rejection_email_carries_the_reason(notice, site_owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_reject(notice=notice, actor=site_owner, note="政府公开文件，不受著作权法保护")
+def test_rejection_email_carries_the_reason(notice, site_owner):
+    deliver_queued_mail()  # the receipt
+    mail.outbox.clear()
+    services.notice_reject(notice=notice, actor=site_owner, note="政府公开文件，不受著作权法保护")
+    deliver_queued_mail()
     (message,) = mail.outbox
     assert "未予支持" in message.subject and "政府公开文件，不受著作权法保护" in message.body
