@@ -2,7 +2,7 @@
 are claimed and run one by one with the worker's own `run_task`, in this process, so what they send
 lands in `django.core.mail.outbox`. `db_worker` itself cannot run there, since it closes the
 connection between tasks, which would end the test's transaction; the fault tests run the real
-command as a separate process (tests/outbox/test_mail_server_down.py)."""
+command as a separate process (tests/takedowns/test_mail_server_down.py)."""
 
 from django.db import transaction
 from django_tasks_db.management.commands.db_worker import Worker
