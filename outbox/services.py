@@ -10,12 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
 from . import tasks
 from .models import EmailStatus, OutgoingEmail
 
 RESEND_PERMISSION = "outbox.resend_outgoingemail"
+# A delivery still unfinished this long after it was due died with its worker (killed while talking
+# to the mail server: the task stays "running" and the message "queued"). Well above the SMTP timeout.
+STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 class DeliveryFailed(Exception):
@@ -102,3 +107,30 @@ def emails_resend(
         email.save(update_fields=["status", "attempts", "task_id", "next_attempt_at"])
         resent += 1
     return resent
+
+
+def _waiting_for_a_worker(email: OutgoingEmail) -> bool:
+    try:
+        return tasks.deliver_email.get_result(email.task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
+
+
+def emails_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
+    """Housekeeping: schedule again every message whose delivery task died with its worker, so that
+    no queued message waits forever. A task that is merely waiting for a stopped worker is left
+    alone (it runs when the worker is back); the dead one is superseded and sends nothing if it ever
+    runs."""
+    now = now or timezone.now()
+    requeued = 0
+    for email in OutgoingEmail.objects.queued().filter(next_attempt_at__lt=now - STUCK_AFTER).only("id", "task_id"):
+        with transaction.atomic():
+            email = OutgoingEmail.objects.select_for_update(skip_locked=True).queued().filter(pk=email.pk).first()
+            if email is None:
+                continue  # being sent right now, or sent meanwhile
+            if _waiting_for_a_worker(email):
+                continue
+            _schedule(email=email, at=now)
+            email.save(update_fields=["task_id", "next_attempt_at"])
+            requeued += 1
+    return requeued

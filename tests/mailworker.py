@@ -5,6 +5,8 @@ connection between tasks, which would end the test's transaction; the fault test
 command as a separate process (tests/takedowns/test_mail_server_down.py)."""
 
 from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -30,3 +32,9 @@ def deliver_queued_mail() -> int:
             task.claim(worker.worker_id)
         worker.run_task(task)
         ran += 1
+
+
+def let_the_backoff_pass() -> int:
+    """As if the retry delays had passed: every scheduled delivery becomes due now."""
+    now = timezone.now()
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__gt=now).update(run_after=now)

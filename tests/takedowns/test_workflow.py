@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from outbox.models import OutgoingEmail
 from reports.models import Report, ReportStatus
 from takedowns import services
 from takedowns.models import LegalBasis, NoticeStatus, TakedownEvent, TakedownNotice
@@ -279,3 +280,19 @@ def test_rejection_email_carries_the_reason(notice, site_owner):
     deliver_queued_mail()
     (message,) = mail.outbox
     assert "未予支持" in message.subject and "政府公开文件，不受著作权法保护" in message.body
+
+
+def test_a_decision_and_its_mail_are_saved_together_or_not_at_all(notice, site_owner):
+    deliver_queued_mail()  # the receipt
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notice_uphold(notice=notice, actor=site_owner)
+        # Queued in the decision's own transaction, not after it: a crash after the commit loses nothing.
+        assert OutgoingEmail.objects.queued().filter(subject__contains="内容已屏蔽").exists()
+        raise RuntimeError("the request fails after the decision")
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.RECEIVED
+    assert not OutgoingEmail.objects.queued().exists()
+    assert deliver_queued_mail() == 0
+
+    services.notice_uphold(notice=notice, actor=site_owner)
+    assert OutgoingEmail.objects.queued().get().subject.endswith(f"内容已屏蔽（{notice.receipt}）")
