@@ -296,3 +296,13 @@ def test_a_decision_and_its_mail_are_saved_together_or_not_at_all(notice, site_o
 
     services.notice_uphold(notice=notice, actor=site_owner)
     assert OutgoingEmail.objects.queued().get().subject.endswith(f"内容已屏蔽（{notice.receipt}）")
+
+
+def test_a_counter_notice_under_the_regulation_tells_the_claimant_the_content_is_restored(report, site_owner):
+    notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.REGULATION)  # no waiting period
+    services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
+    counter(notice, now=MONDAY)
+    deliver_queued_mail()
+    forwarded, restored = mail.outbox[-2:]
+    assert "反通知" in forwarded.subject and "上述内容已恢复" in forwarded.body and "李四" in forwarded.body
+    assert "已恢复" in restored.subject
