@@ -26,11 +26,13 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "captcha",
+    "django_tasks_db",
     "portal",
     "reports",
     "comments",
     "takedowns",
     "search",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,9 @@ def mailers_from_url(url: str) -> dict:
     options = {}
     if "smtp" in config["EMAIL_BACKEND"]:
         options = {key: config[name] for key, name in smtp_options if config.get(name)}
+        # Without a timeout, a server that accepts the connection and then says nothing holds the
+        # mail worker (and every message queued behind it) forever.
+        options["timeout"] = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
     return {"default": {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}}
 
 
@@ -130,6 +135,15 @@ def mailers_from_url(url: str) -> dict:
 MAILERS = mailers_from_url(env("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="博县网 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Outgoing mail (outbox app): never sent inside a request. A message is queued in PostgreSQL in the
+# transaction of the change it reports and sent by the worker (`manage.py db_worker`); a failed
+# delivery is retried after 1, 2, 4 … minutes (at most MAIL_RETRY_MAX_SECONDS apart), and after
+# MAIL_MAX_ATTEMPTS it is shown as failed in admin, where a site owner can send it again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MAIL_MAX_ATTEMPTS = env.int("DJANGO_MAIL_MAX_ATTEMPTS", default=10)
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 4 * 3600
 
 # Reports are served from a URL namespace shared with categories; these first path segments are
 # taken by the site itself and cannot become category slugs.
