@@ -125,7 +125,7 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["css/takedowns_admin.css"]}  # the overdue marks (age) and the decision forms
+        css = {"all": ["takedowns/admin.css"]}  # the overdue marks (age) and the decision forms
 
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]

@@ -6,7 +6,6 @@ import logging
 import time
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -165,17 +164,14 @@ def wait_for_log(caplog, text: str, *, seconds: float = 10) -> logging.LogRecord
     return None
 
 
-def test_report_only_mode_lets_the_script_run_and_reports_it(live_server, page, violations, reader_site, caplog):
+def test_report_only_mode_lets_the_script_run_and_reports_it(
+    live_server, page, violations, reader_site, caplog, settings
+):
     settings.SECURE_CSP_REPORT_ONLY, settings.SECURE_CSP = settings.SECURE_CSP, {}
-    try:
-        with caplog.at_level(logging.WARNING, logger="portal.csp"):
-            violations.open(
-                live_server.url + reader_site.get_absolute_url(), header="content-security-policy-report-only"
-            )
-            assert page.evaluate(INJECT_INLINE_SCRIPT) is True
-            record = wait_for_log(caplog, "window.__injectedRan")
-    finally:
-        settings.SECURE_CSP, settings.SECURE_CSP_REPORT_ONLY = settings.SECURE_CSP_REPORT_ONLY, {}
+    with caplog.at_level(logging.WARNING, logger="portal.csp"):
+        violations.open(live_server.url + reader_site.get_absolute_url(), header="content-security-policy-report-only")
+        assert page.evaluate(INJECT_INLINE_SCRIPT) is True
+        record = wait_for_log(caplog, "window.__injectedRan")
     assert record is not None, "the violation report did not reach the endpoint"
     message = record.getMessage()
     assert "(report)" in message and "script-src-elem" in message and reader_site.get_absolute_url() in message

@@ -3,7 +3,11 @@ consistent when a page comes from the page cache, report-only mode, and the repo
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -121,6 +125,17 @@ def test_a_cached_page_keeps_the_header_that_matches_its_body(client, report):
     assert second[ENFORCE] == first[ENFORCE] and second.content == first.content
 
 
+def test_head_and_revalidation_of_a_cached_page_never_send_another_nonce(client, report):
+    """A 304 updates the headers the browser stored with the body: a new nonce there would no longer
+    match the stored body's."""
+    page = client.get(report.get_absolute_url())
+    head = client.head(report.get_absolute_url())
+    assert head["X-Page-Cache"] == "hit" and head[ENFORCE] == page[ENFORCE]
+    again = client.get(report.get_absolute_url(), HTTP_IF_NONE_MATCH=page["ETag"])
+    assert again.status_code == 304
+    assert again.get(ENFORCE) in (None, page[ENFORCE])
+
+
 def test_admin_pages_carry_the_policy_and_nonces(client, report):
     client = staff_client(client)
     for address in ("/admin/", f"/admin/reports/report/{report.pk}/change/", "/admin/reports/report/"):
@@ -129,6 +144,46 @@ def test_admin_pages_carry_the_policy_and_nonces(client, report):
         assert_scripts_carry_the_header_nonce(response)
         style_nonces = re.findall(r"<(?:style|link)\b[^>]*\bnonce=\"([^\"]*)\"", response.content.decode())
         assert set(style_nonces) <= {header_nonce(response[ENFORCE])}, address
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "example.cn",
+    "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
+    "DJANGO_SITE_URL": "https://example.cn",
+}
+PRINT_HEADERS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(['enforce'] * bool(settings.SECURE_CSP) + ['report-only'] * bool(settings.SECURE_CSP_REPORT_ONLY))"
+)
+
+
+def production_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_HEADERS],
+        cwd=Path(__file__).resolve().parents[2],
+        env=clean | PRODUCTION | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env,sent", [({}, "['enforce']"), ({"DJANGO_CSP_MODE": "report-only"}, "['report-only']")], ids=["unset", "report"]
+)
+def test_the_mode_setting_chooses_the_header(env, sent):
+    result = production_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == sent
+
+
+def test_an_unknown_mode_stops_the_site_with_a_clear_message():
+    result = production_settings(DJANGO_CSP_MODE="off")
+    assert result.returncode != 0
+    assert "DJANGO_CSP_MODE must be enforce or report-only, not 'off'" in result.stderr
 
 
 def test_report_only_mode_sends_the_other_header(client, report, settings):
