@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from portal import views
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,12 @@ def test_no_inline_script_handler_or_style_in_the_pages(client, report):
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), name
         assert "javascript:" not in html, name
         assert not re.search(r"<[^>]+\sstyle\s*=", html) and "<style" not in html, name
+
+
+def test_the_500_page_is_styled_from_a_file(rf):
+    html = views.server_error(rf.get("/")).content.decode()
+    assert "<style" not in html and "style=" not in html and "<script" not in html
+    assert '<link rel="stylesheet" href="/static/css/standalone.css">' in html
 
 
 def test_bad_host_400_carries_the_policy():
