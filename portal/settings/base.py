@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,6 +42,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "portal.middleware.PageCacheMiddleware",
+    # Inside the page cache: a stored page keeps the Content-Security-Policy whose nonce its body carries.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +64,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
@@ -87,6 +92,29 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=24 * 3600)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("DJANGO_PAGE_CACHE_SHARED_MAX_AGE", default=60)
 PAGE_CACHE_PURGE_HOOK = env("DJANGO_PAGE_CACHE_PURGE_HOOK", default="portal.caching.purge_nothing")
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware). Scripts come from the site
+# only and carry the request's nonce ({% csp_nonce_attr %}); no inline script, event handler, style
+# element or style attribute is allowed, so new behaviour and looks go into static/. Browsers report
+# violations to CSP_REPORT_URI (portal.views.csp_report, logged at WARNING). DJANGO_CSP_MODE=report-only
+# sends the same policy as Content-Security-Policy-Report-Only, to watch the reports before enforcing.
+CSP_REPORT_URI = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.REPORT_SAMPLE],
+    "style-src": [CSP.SELF, CSP.NONCE, CSP.REPORT_SAMPLE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "report-uri": [CSP_REPORT_URI],
+}
+CSP_MODE = env("DJANGO_CSP_MODE", default="enforce")
+if CSP_MODE not in ("enforce", "report-only"):
+    raise ImproperlyConfigured(f"DJANGO_CSP_MODE must be enforce or report-only, not {CSP_MODE!r}.")
+SECURE_CSP = CONTENT_SECURITY_POLICY if CSP_MODE == "enforce" else {}
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if CSP_MODE == "report-only" else {}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,6 +191,7 @@ RESERVED_SLUGS = frozenset(
         "sitemap.xml",
         "robots.txt",
         "hit",
+        "csp-report",
     }
 )
 
