@@ -38,12 +38,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a stored page keeps every header the others add (security headers, and the
+    # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
+    "portal.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.middleware.RejectNulBytesMiddleware",
-    "portal.middleware.PageCacheMiddleware",
-    # Inside the page cache: a stored page keeps the Content-Security-Policy whose nonce its body carries.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
