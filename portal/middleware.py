@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -127,8 +128,7 @@ class CachedPageApplication:
                 entry, versions = look_up(key)
                 if entry is not None:
                     response = answer(request, entry, "hit")
-                    headers = [*response.items(), ("Content-Length", str(len(response.content)))]
-                    start_response(f"{response.status_code} {response.reason_phrase}", headers)
+                    start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
                     return [response.content]
                 environ[LOOKED_UP] = (key, versions)
         except caching.CacheUnavailable:
@@ -180,7 +180,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not self._storable(request, response):
             return response
-        self._prepare(response, request.page_cache_versions)
+        self._prepare(response, request.page_cache_versions, get_nonce(request))
         entry = CachedPage.of(response, request.page_cache_versions)
         try:
             caching.store(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
@@ -202,10 +202,17 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _prepare(response: HttpResponse, versions: dict) -> None:
+    def _prepare(response: HttpResponse, versions: dict, nonce) -> None:
         """Validators for revalidation, and the headers a CDN in front needs: a short shared
-        lifetime, and the scopes as surrogate keys to purge by."""
-        response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+        lifetime, and the scopes as surrogate keys to purge by.
+
+        The ETag leaves out the Content-Security-Policy nonce, new at every render: a page rendered
+        again with the same content keeps its validator, so crawlers still get 304. A 304 carries
+        no policy, so the client keeps the one that matches the nonces of the copy it has."""
+        content = response.content
+        if nonce:
+            content = content.replace(str(nonce).encode(), b"")
+        response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
         response["Last-Modified"] = http_date()
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE)
         response["Surrogate-Key"] = " ".join(versions)

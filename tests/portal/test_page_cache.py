@@ -254,3 +254,15 @@ def test_a_hit_answered_before_django_carries_the_headers_of_the_page_it_stored(
     assert int(hit.headers["content-length"]) == len(hit.text.encode()) and hit.text == first.text
     static = fetch(app_server, "/static/css/site.css")
     assert static.status == 200 and "x-page-cache" not in static.headers
+
+
+def test_a_page_rendered_again_with_the_same_content_keeps_its_etag(app_server, report):
+    """Each render has a new Content-Security-Policy nonce; the validator must not, or a crawler
+    revalidating after the cache was emptied (a restart, an eviction) would never get 304."""
+    from django.core.cache import cache
+
+    article = report.get_absolute_url()
+    first = fetch(app_server, article)
+    cache.clear()
+    again = fetch(app_server, article, If_None_Match=first.headers["etag"])
+    assert again.status == 304 and "content-security-policy" not in again.headers
