@@ -1,4 +1,5 @@
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 
@@ -32,6 +33,11 @@ class LoginLockoutAdmin(AccessAttemptAdmin):
         actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)  # `unlock` is the one way to say it
         return actions
+
+    @admin.display(description="状态")
+    def status(self, attempt):
+        remaining = settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        return f"还可尝试 {remaining} 次" if remaining > 0 else "已锁定"
 
     @admin.action(description="解除锁定（清除所选的登录失败记录）", permissions=["delete"])
     def unlock(self, request, queryset):

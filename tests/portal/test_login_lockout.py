@@ -132,7 +132,7 @@ def test_a_site_owner_unlocks_in_admin(client, staff, limit):
     index = owner.get(reverse("admin:index")).content.decode()
     assert "登录锁定" in index and "登录失败记录" in index
     page = owner.get(reverse("admin:portal_loginlockout_changelist"), {"q": "bianji"}).content.decode()
-    assert "bianji" in page and "解除锁定" in page
+    assert "bianji" in page and "解除锁定" in page and "已锁定" in page and "还可尝试 3 次" in page
 
     response = unlock(owner, "bianji")
     assert response.status_code == 200 and "已解除锁定" in response.content.decode()
