@@ -20,6 +20,7 @@ from .models import (
     RESTRICTING_STATUSES,
     AttachmentKind,
     CounterNotice,
+    EventKind,
     ItemKind,
     LegalBasis,
     NoticeStatus,
@@ -128,11 +129,14 @@ def _decide(
     )
 
 
-def _event(*, notice, actor, actor_label, from_status, to_status, note, now) -> TakedownEvent:
+def _event(
+    *, notice, actor, actor_label, from_status, to_status, note, now, kind=EventKind.TRANSITION
+) -> TakedownEvent:
     event = TakedownEvent(
         notice=notice,
         actor=actor,
         actor_label=actor_label,
+        kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
@@ -141,6 +145,27 @@ def _event(*, notice, actor, actor_label, from_status, to_status, note, now) -> 
     event.full_clean()
     event.save(force_insert=True)
     return event
+
+
+PERSONAL_DATA_SHOWN = "在管理后台查看了完整的证件号码、联系电话、地址和邮箱"
+
+
+def notice_personal_data_viewed(
+    *, notice: TakedownNotice, viewer: AbstractBaseUser, note: str = PERSONAL_DATA_SHOWN, now=None
+) -> TakedownEvent:
+    """Record that a site owner was shown the notice's personal data in full (ID numbers and contact
+    details of the claimant and the provider, or an attachment); only site owners may see them."""
+    _require_decider(viewer)
+    return _event(
+        notice=notice,
+        actor=viewer,
+        actor_label=_label(viewer, SYSTEM),
+        kind=EventKind.PERSONAL_DATA_VIEWED,
+        from_status="",
+        to_status="",
+        note=note,
+        now=now or timezone.now(),
+    )
 
 
 def receipt_next(*, now: datetime.datetime) -> str:

@@ -72,11 +72,13 @@ def _counter_refused(request: HttpRequest, message: str, status: int) -> HttpRes
 
 @never_cache
 def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
-    notice = TakedownNotice.objects.filter(receipt=receipt).prefetch_related("items").first()
-    if notice is None:
-        return _counter_refused(request, f"没有受理编号为“{receipt[:40]}”的投诉，请核对邮件中的链接。", 404)
+    # The token is checked before the receipt is looked up, and an unknown receipt is refused in the
+    # same words: receipts are sequential, so any difference would tell which notices exist.
     token = request.GET.get("token", "")
-    if not counter_token_is_valid(notice.receipt, token):
+    notice = None
+    if counter_token_is_valid(receipt, token):
+        notice = TakedownNotice.objects.filter(receipt=receipt).prefetch_related("items").first()
+    if notice is None:
         return _counter_refused(request, "链接无效或已过期，请使用邮件中的完整链接，或直接联系本站。", 403)
     if notice.status != NoticeStatus.UPHELD:
         message = (

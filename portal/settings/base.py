@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -237,6 +238,21 @@ TAKEDOWN_COUNTER_LINK_DAYS = env.int("TAKEDOWN_COUNTER_LINK_DAYS", default=90)
 TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 TAKEDOWN_MAX_ATTACHMENTS = 5
 TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+# Admin login throttling (django-axes). Failures are counted per username and per client address,
+# the address read as everywhere else on the site (comments.client.client_ip, TRUSTED_PROXY_HEADER);
+# at the limit both are refused for the cool-off time, or, with 0 minutes, until a site owner
+# unlocks them in admin (登录锁定). Every failure and lockout stays in the failure log.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = max(1, env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=max(0, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # portal/admin.py registers the logs in Chinese, with an unlock action
 
 LOGGING = {
     "version": 1,
