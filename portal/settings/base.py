@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.limits.RequestBodyLimitMiddleware",  # before anything can read a body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "portal.middleware.PageCacheMiddleware",
@@ -193,6 +194,15 @@ TAKEDOWN_COUNTER_LINK_DAYS = env.int("TAKEDOWN_COUNTER_LINK_DAYS", default=90)
 TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 TAKEDOWN_MAX_ATTACHMENTS = 5
 TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+# The largest request body per URL namespace, refused unread above it (portal.limits); every other
+# address allows DATA_UPLOAD_MAX_MEMORY_SIZE. Takedown forms: every evidence file and the letter of
+# authorisation at their largest, plus the text fields. nginx's client_max_body_size (README) is
+# the largest of these.
+REQUEST_BODY_LIMITS = {
+    "takedowns": (TAKEDOWN_MAX_ATTACHMENTS + 1) * TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    "admin": 32 * 1024 * 1024,
+}
 
 LOGGING = {
     "version": 1,
