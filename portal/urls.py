@@ -20,6 +20,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("takedown/", include("takedowns.urls")),
     path("", include("comments.urls")),
     path("search/", include("search.urls")),

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from reports import scopes, selectors
 
-from . import outage
+from . import csp_reports, outage
 from .caching import built_from
 
 
@@ -55,3 +57,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({"request": None}), status=500)
+
+
+@csrf_exempt  # browsers send reports without cookies or tokens; a report changes nothing but the log
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Content-Security-Policy violations that browsers report (settings.CSP_REPORT_URI)."""
+    length = request.headers.get("Content-Length", "")
+    declared = int(length) if length.isascii() and length.isdigit() else 0  # no body Django could read
+    if declared > csp_reports.MAX_REPORT_BYTES:
+        return HttpResponse("报告过大。", status=413, content_type="text/plain; charset=utf-8")
+    try:
+        violations = csp_reports.parse(request.read(declared))
+    except csp_reports.InvalidReport:
+        return HttpResponse("不是有效的 CSP 违规报告。", status=400, content_type="text/plain; charset=utf-8")
+    for violation in violations:
+        violation.log()
+    return HttpResponse(status=204)

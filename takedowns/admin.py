@@ -124,6 +124,9 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
         ("作品与证明", {"fields": ["work_title", "right_claimed", "evidence_text", "declaration"]}),
     ]
 
+    class Media:
+        css = {"all": ["takedowns/admin.css"]}  # the overdue marks (age) and the decision forms
+
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
@@ -148,7 +151,7 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
         target = settings.TAKEDOWN_SERVICE_TARGET_HOURS
         text = f"{hours} 小时"
         if hours >= target:
-            return format_html('<strong class="takedown-overdue" style="color:#ba2121">{}（超时）</strong>', text)
+            return format_html('<strong class="takedown-overdue">{}（超时）</strong>', text)
         return text
 
     def get_urls(self):

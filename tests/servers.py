@@ -1,5 +1,8 @@
 """Servers that tests and benchmarks start for themselves on loopback ports."""
 
+import email
+import email.message
+import email.policy
 import shutil
 import socket
 import subprocess
@@ -94,3 +97,28 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+class SMTPInbox:
+    """What a test SMTP server received, as parsed messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server(port: int, inbox: SMTPInbox) -> Iterator[SMTPInbox]:
+    """A real SMTP server (aiosmtpd) on a loopback port until the block ends; started again on the
+    same port, it plays a mail server that was down and is back."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()

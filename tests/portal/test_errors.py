@@ -110,4 +110,6 @@ def test_a_database_error_is_a_503_with_retry_after(rf):
     except OperationalError:
         response = views.server_error(rf.get("/"))
     assert response.status_code == 503 and int(response["Retry-After"]) > 0
-    assert "暂时无法访问" in response.content.decode() and "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "暂时无法访问" in html and "no-store" in response["Cache-Control"]
+    assert "<style" not in html and "standalone.css" in html  # styled without inline CSS (CSP)
