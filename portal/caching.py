@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
@@ -30,8 +30,9 @@ SITE = "site"
 VERSION_PREFIX = "v:"
 logger = logging.getLogger(__name__)
 
-# What a Redis or Valkey that is down or unreachable raises.
-CacheUnavailable = RedisError
+# What a cache that is down or unreachable raises: Redis or Valkey, or the database holding the
+# default cache table (dbcache://), whose outage must not turn a cache read into an error page.
+CacheUnavailable = (RedisError, OperationalError, InterfaceError)
 
 
 def _version_key(scope: str) -> str:

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -5,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from reports import scopes, selectors
 
-from . import csp_reports
+from . import csp_reports, outage
 from .caching import built_from
 
 
@@ -30,12 +32,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403.html", {"reason": message}, status=403)
 
 
-bad_request = _error_page("400.html", 400)
+# Why a request was refused, for the 400 page (which adds what to do).
+BAD_REQUEST_REASONS = {
+    DisallowedHost: "请求中的网站地址（Host）不属于本站。",
+    TooManyFieldsSent: f"地址或表单中的参数太多（最多 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个）。",
+    TooManyFilesSent: f"一次上传的文件太多（最多 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个）。",
+    RequestDataTooBig: f"表单中的文字太长（附件以外最多约 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KB）。",
+}
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    reason = next((text for kind, text in BAD_REQUEST_REASONS.items() if isinstance(exception, kind)), None)
+    return render(request, "400.html", {"reason": reason} if reason else {}, status=400)
+
+
 permission_denied = _error_page("403.html", 403)
 page_not_found = _error_page("404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if outage.database_unavailable():
+        return outage.service_unavailable(request)
     # No context processors: the database may be what failed.
     from django.template import loader
 

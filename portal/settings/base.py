@@ -43,6 +43,7 @@ MIDDLEWARE = [
     # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
     "portal.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.limits.RequestBodyLimitMiddleware",  # before anything can read a body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
@@ -253,6 +254,15 @@ AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # portal/admin.py registers the logs in Chinese, with an unlock action
+
+# The largest request body per URL namespace, refused unread above it (portal.limits); every other
+# address allows DATA_UPLOAD_MAX_MEMORY_SIZE. Takedown forms: every evidence file and the letter of
+# authorisation at their largest, plus the text fields. nginx's client_max_body_size (README) is
+# the largest of these.
+REQUEST_BODY_LIMITS = {
+    "takedowns": (TAKEDOWN_MAX_ATTACHMENTS + 1) * TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    "admin": 32 * 1024 * 1024,
+}
 
 LOGGING = {
     "version": 1,
