@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from . import caching
+from . import caching, health
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ def page_key(request) -> str | None:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path.startswith(settings.STATIC_URL):
         return None
+    if request.path in health.PROBE_PATHS:
+        return None  # a probe must not read the cache, which may live in the database
     try:
         address = request.build_absolute_uri()
     except DisallowedHost:

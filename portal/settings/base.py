@@ -39,6 +39,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes (portal.health) before everything: they must not need the host check, the HTTPS
+    # redirect or the page cache.
+    "portal.health.HealthCheckMiddleware",
     # First: a stored page keeps every header the others add (security headers, and the
     # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
     "portal.middleware.PageCacheMiddleware",
@@ -195,6 +198,8 @@ RESERVED_SLUGS = frozenset(
         "robots.txt",
         "hit",
         "csp-report",
+        "healthz",
+        "readyz",
     }
 )
 
