@@ -180,12 +180,22 @@ def test_the_config_serves_http2_to_clients_that_offer_it(front):
         assert tls.selected_alpn_protocol() == "h2"
 
 
-def test_plain_http_is_redirected_to_https(front):
+def plain_http(front: Front, path: str) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection("127.0.0.1", front.http_port, timeout=10)
-    connection.request("GET", "/baogao/?page=2")
+    connection.request("GET", path)
     response = connection.getresponse()
-    assert response.status == 301 and response.getheader("Location") == "https://127.0.0.1/baogao/?page=2"
+    response.body = response.read()
     connection.close()
+    return response
+
+
+def test_plain_http_is_redirected_to_https_but_health_probes_are_answered(front):
+    response = plain_http(front, "/baogao/?page=2")
+    assert response.status == 301 and response.getheader("Location") == "https://127.0.0.1/baogao/?page=2"
+    assert (plain_http(front, "/healthz").status, plain_http(front, "/healthz").body) == (200, b"ok")
+    ready = plain_http(front, "/readyz")
+    assert ready.status == 200 and json.loads(ready.body)["ready"] is True
+    assert "no-store" in ready.getheader("Cache-Control")
 
 
 def test_articles_are_compressed_and_revalidate_through_the_front(front, report):

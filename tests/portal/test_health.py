@@ -74,7 +74,7 @@ def test_readyz_is_503_while_the_cache_is_down_and_healthz_stays_200(client):
         response = client.get("/readyz")
         assert response.status_code == 503 and int(response["Retry-After"]) > 0
         checks = response.json()["checks"]
-        assert checks["cache"]["ok"] is False and "ConnectionError" in checks["cache"]["error"]
+        assert checks["cache"] == {"ok": False, "error": "ConnectionError"}  # no address of the cache
         assert checks["database"] == {"ok": True} and checks["migrations"] == {"ok": True}
         assert client.get("/healthz").status_code == 200
 
