@@ -15,6 +15,7 @@ import socket
 import ssl
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Front:
     http_port: int
     gunicorn_log: Path
     static_root: Path
+    certificate: tuple[Path, Path]
 
     def ask(self, path: str, *, method: str = "GET", body: bytes | None = None, **headers) -> "Answer":
         context = ssl._create_unverified_context()  # the test's own self-signed certificate
@@ -117,18 +119,40 @@ http {{
 """
 
 
+@contextmanager
+def nginx_running(directory: Path, *, upstream_port: int, certificate: tuple[Path, Path], static: Path):
+    """deploy/nginx.conf served by nginx until the block ends; yields its HTTPS and HTTP ports."""
+    nginx = need("nginx")
+    directory.mkdir(exist_ok=True)
+    https_port, http_port = free_port(), free_port()
+    site = directory / "site.conf"
+    site.write_text(site_config(https_port, http_port, upstream_port, *certificate, static))
+    main = directory / "nginx.conf"
+    main.write_text(main_config(directory, site))
+    checked = subprocess.run([nginx, "-t", "-c", str(main)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen([nginx, "-c", str(main), "-g", "daemon off;"])
+    try:
+        if not wait_until_listening(https_port):
+            pytest.fail("nginx did not start")
+        yield https_port, http_port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def front(django_db_setup, django_db_blocker, cache_url, tmp_path_factory):
     from django.db import connection
 
-    nginx, openssl = need("nginx"), need("openssl")
+    openssl = need("openssl")
     directory = tmp_path_factory.mktemp("nginx")
     certificate, key = directory / "cert.pem", directory / "key.pem"
     self_signed = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
     subprocess.run([openssl, *self_signed, "-keyout", key, "-out", certificate], check=True, capture_output=True)
 
     db = connection.settings_dict
-    https_port, http_port, upstream_port = free_port(), free_port(), free_port()
+    upstream_port = free_port()
     static = directory / "static"
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
     env |= {
@@ -136,8 +160,6 @@ def front(django_db_setup, django_db_blocker, cache_url, tmp_path_factory):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SITE_URL": "https://127.0.0.1",
-        # nginx passes Host without the port, browsers send Origin with it.
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{https_port}",
         "DJANGO_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
         "DJANGO_STATIC_ROOT": str(static),
         "DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}",
@@ -151,22 +173,15 @@ def front(django_db_setup, django_db_blocker, cache_url, tmp_path_factory):
     gunicorn_log = directory / "gunicorn-access.log"
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{upstream_port}"]
     gunicorn = subprocess.Popen([*command, "--access-logfile", str(gunicorn_log)], cwd=PROJECT, env=env)
-
-    site = directory / "site.conf"
-    site.write_text(site_config(https_port, http_port, upstream_port, certificate, key, static))
-    main = directory / "nginx.conf"
-    main.write_text(main_config(directory, site))
-    checked = subprocess.run([nginx, "-t", "-c", str(main)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    server = subprocess.Popen([nginx, "-c", str(main), "-g", "daemon off;"])
     try:
-        if not (wait_until_listening(upstream_port) and wait_until_listening(https_port)):
-            pytest.fail("gunicorn or nginx did not start")
-        yield Front(https_port, http_port, gunicorn_log, static)
+        if not wait_until_listening(upstream_port):
+            pytest.fail("gunicorn did not start")
+        with nginx_running(
+            directory / "front", upstream_port=upstream_port, certificate=(certificate, key), static=static
+        ) as (https_port, http_port):
+            yield Front(https_port, http_port, gunicorn_log, static, (certificate, key))
     finally:
-        server.terminate()
         gunicorn.terminate()
-        server.wait(timeout=20)
         gunicorn.wait(timeout=20)
 
 
@@ -238,7 +253,7 @@ def test_the_client_address_is_the_readers_not_nginx_nor_what_the_client_claims(
         body=body,
         Content_Type="application/x-www-form-urlencoded",
         Cookie=cookie,
-        Origin=f"https://127.0.0.1:{front.https_port}",
+        Origin="https://127.0.0.1",  # as from the standard port: nginx passes Host without one
         X_Forwarded_For="203.0.113.9",  # written by the client: never trusted
     )
     assert answer.status == 200 and "请输入" in answer.text  # the login form again, with its error
@@ -254,6 +269,15 @@ def test_an_oversized_upload_is_refused_by_nginx_before_gunicorn(front):
     connection.putheader("Content-Length", str(40 * 1024 * 1024))
     connection.endheaders()  # the 40 MB never follow: nginx answers on the header alone
     response = connection.getresponse()
-    assert response.status == 413 and b"nginx" in response.read()
+    assert response.status == 413 and "提交的内容过大" in response.read().decode()  # nginx's page, in Chinese
     connection.close()
     assert "POST /takedown/" not in front.gunicorn_log.read_text()
+
+
+def test_an_app_server_that_is_down_gets_a_chinese_page_not_nginxs(front, tmp_path):
+    closed_port = free_port()
+    with nginx_running(
+        tmp_path / "front", upstream_port=closed_port, certificate=front.certificate, static=front.static_root
+    ) as (https_port, _):
+        answer = Front(https_port, 0, front.gunicorn_log, front.static_root, front.certificate).ask("/")
+    assert answer.status == 502 and "暂时无法访问" in answer.text and 'href="/"' in answer.text
