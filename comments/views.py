@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.client import client_ip, user_agent
 from reports.models import Report
 
 from . import selectors, services
-from .client import client_ip, user_agent
 from .forms import CommentForm
 from .models import Comment, CommentStatus
 from .validators import strip_invalid_characters

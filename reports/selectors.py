@@ -182,3 +182,8 @@ def report_related(report: Report, *, limit: int = 10) -> list[Report]:
         .for_list()
         .newest_first()[:limit]
     )
+
+
+def report_views(report_id: int) -> int | None:
+    """The view count of a report readers may see; None for any other."""
+    return Report.objects.published().filter(pk=report_id).values_list("views", flat=True).first()

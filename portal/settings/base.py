@@ -154,6 +154,9 @@ RESERVED_SLUGS = frozenset(
 
 REPORTS_PER_PAGE = 20
 
+# The view counter (reports.visits): one view per reader (address digest) and report in this window.
+REPORTS_VIEW_WINDOW_MINUTES = env.int("REPORTS_VIEW_WINDOW_MINUTES", default=60)
+
 # Captcha (portal.captcha): characters drawn with `secrets`, each answer valid once for 10 minutes.
 # Never set CAPTCHA_TEST_MODE: tests read the answer from the store.
 CAPTCHA_CHALLENGE_FUNCT = "portal.captcha.challenge"
