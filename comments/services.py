@@ -9,11 +9,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal import caching
+from portal.selectors import site_configuration
 from reports import scopes as report_scopes
 from reports.models import Report
 
 from . import selectors
 from .models import Comment, CommentSettings, CommentStatus, CommentThread
+from .validators import DEFAULT_NICKNAME, validate_nickname, without_invisible_characters
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
@@ -94,7 +96,13 @@ def comment_create(
 ) -> Comment:
     """Store a reader's comment, or raise CommentRejected and store nothing."""
     configuration = CommentSettings.current()
-    body = body.strip()
+    body = without_invisible_characters(body).strip()
+    nickname = without_invisible_characters(nickname).strip()
+    if nickname:
+        try:
+            validate_nickname(nickname, site_name=site_configuration().site_name)
+        except ValidationError as error:
+            raise CommentRejected(error.messages[0]) from error
     now = timezone.now()
     with transaction.atomic():
         # Locking the report row orders this post after a concurrent takedown or withdrawal.
@@ -113,7 +121,7 @@ def comment_create(
         comment = Comment(
             report=report,
             parent=parent,
-            nickname=nickname.strip() or "网友",
+            nickname=nickname or DEFAULT_NICKNAME,
             body=body,
             email=email.strip(),
             status=status,
