@@ -62,10 +62,13 @@ class CommentForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "表单已失效，请重新提交。"})
     captcha = OneTimeCaptchaField()
 
-    def __init__(self, *args, report, **kwargs):
+    def __init__(self, *args, report, captcha_client: str | None = None, **kwargs):
+        """`captcha_client`: whom the captcha counts against (portal.captcha.client_of)."""
         super().__init__(*args, **kwargs)
         self.report = report
+        self.captcha_client = captcha_client
         self.fields["captcha"].widget.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
+        self.fields["captcha"].widget.client = captcha_client
         self.fields["stamp"].initial = form_stamp(report.pk)
 
     def redisplay(self) -> "CommentForm":
@@ -81,7 +84,9 @@ class CommentForm(forms.Form):
         if self._errors is None:
             # Not validated (the post was refused before that): show the text, no field errors.
             return CommentForm(
-                report=self.report, initial={k: data.get(k) for k in ("nickname", "body", "email", "parent")}
+                report=self.report,
+                captcha_client=self.captcha_client,
+                initial={k: data.get(k) for k in ("nickname", "body", "email", "parent")},
             )
         self.data = data
         return self

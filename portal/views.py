@@ -1,8 +1,11 @@
-from django.http import HttpRequest, HttpResponse
+from captcha.helpers import captcha_image_url
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from reports import scopes, selectors
 
+from . import captcha
 from .caching import built_from
 
 
@@ -37,3 +40,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({"request": None}), status=500)
+
+
+def captcha_refresh(request: HttpRequest) -> JsonResponse:
+    """ "换一张" (static/js/captcha.js): a new captcha for this client, in place of simple-captcha's
+    own view at the same address, which would add a row on every click."""
+    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+        raise Http404("没有这个页面")
+    key = captcha.draw(client=captcha.client_of(request), reuse=False)
+    response = JsonResponse({"key": key, "image_url": captcha_image_url(key), "audio_url": None})
+    add_never_cache_headers(response)
+    return response

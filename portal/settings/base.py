@@ -164,6 +164,8 @@ CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Unanswered captchas one client address keeps at most; drawing another deletes its oldest.
+CAPTCHA_PER_CLIENT = env.int("CAPTCHA_PER_CLIENT", default=5)
 
 # Behind a reverse proxy, the header (e.g. X-Forwarded-For or X-Real-IP) that carries the client
 # address; only set it when the proxy overwrites or appends to it. Unset: REMOTE_ADDR is used.
