@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from portal import caching
@@ -73,14 +74,14 @@ def _check_flood(*, ip: str, configuration: CommentSettings, now: datetime.datet
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
     recent = Comment.objects.filter(ip=ip, created_at__gt=now - datetime.timedelta(hours=1))
+    last, count = recent.aggregate(last=Max("created_at"), count=Count("id")).values()
     interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
-    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
     if last is not None and now - last < interval:
         wait = int((interval - (now - last)).total_seconds()) + 1
         raise FloodLimited(
             f"发表太频繁了：同一网络每 {configuration.min_interval_seconds} 秒只能发表一条评论，请 {wait} 秒后再试。"
         )
-    if recent.count() >= configuration.hourly_limit:
+    if count >= configuration.hourly_limit:
         raise FloodLimited(f"发表太频繁了：同一网络每小时最多发表 {configuration.hourly_limit} 条评论，请稍后再试。")
 
 
@@ -129,8 +130,13 @@ def comment_create(
             ip=ip,
             user_agent=user_agent,
         )
+        if not body:
+            raise CommentRejected("请填写评论内容。")
         try:
-            comment.full_clean()
+            # The report is locked above and the parent was just read; the database checks the
+            # constraints on INSERT, and the checks above guarantee them: validating them here
+            # would cost a query each.
+            comment.full_clean(exclude=["report", "parent"], validate_constraints=False)
         except ValidationError as error:
             raise CommentRejected("；".join(error.messages)) from error
         comment.save()

@@ -131,7 +131,9 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
         status = REJECTION_STATUS.get(type(rejection), 400)
         return _redisplay(request, form, status=status, message=rejection.message)
     if _is_fragment_request(request):
-        context = {"report": report, "comment": comment, "count": selectors.visible_count(report=report)}
+        # Only an approved comment changes the count read with the report.
+        count = selectors.visible_count(report=report) if comment.status == CommentStatus.APPROVED else None
+        context = {"report": report, "comment": comment, "count": count}
         return _uncached(render(request, f"{PAGE}#comment_posted", context, status=201))
     page = selectors.page_number_of(comment) if comment.status == CommentStatus.APPROVED else 1
     url = reverse("comments:page", kwargs={"report_id": report.pk})

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,11 +39,20 @@ def user_agent(request: HttpRequest) -> str:
     return "".join(char for char in request.headers.get("user-agent", "") if char.isprintable())[:300]
 
 
+# The day's salt as this process last read it, and when (monotonic seconds): read again after
+# SALT_REREAD_SECONDS, so that a salt lost from the cache (flushed, restarted) is agreed on again soon.
+_salt_read: dict[str, tuple[str, float]] = {}
+SALT_REREAD_SECONDS = 60
+
+
 def _daily_salt(day: datetime.date) -> str:
     """A random salt shared by every process for one day (UTC), gone from the cache the day after:
     yesterday's digests can then be matched to no address, not even by someone holding SECRET_KEY.
     While the cache is down, a salt derived from SECRET_KEY and the day stands in."""
     key = SALT_KEY + day.isoformat()
+    salt, read_at = _salt_read.get(key, ("", 0.0))
+    if salt and time.monotonic() - read_at < SALT_REREAD_SECONDS:
+        return salt
     try:
         salt = cache.get(key)
         if salt is None:
@@ -51,7 +61,11 @@ def _daily_salt(day: datetime.date) -> str:
             salt = cache.get(key)
     except CacheUnavailable:
         salt = None
-    return salt or hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+    if not salt:
+        return hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+    _salt_read.clear()  # yesterday's goes
+    _salt_read[key] = (salt, time.monotonic())
+    return salt
 
 
 def client_digest(address: str) -> str:
