@@ -141,3 +141,26 @@ def test_hidden_reports_are_not_counted_and_not_named(report, region, category):
     assert response.status_code == 404
     assert "草稿里的报告" not in response.content.decode()
     assert views(draft) == 0
+
+
+def test_while_the_cache_is_down_the_page_shows_the_total_and_counts_nothing(report, caplog):
+    from django.conf import settings
+    from django.test import override_settings
+
+    from tests.servers import redis_server
+
+    server = redis_server()
+    redis = {
+        "BACKEND": "portal.redis_cache.RedisCache",
+        "LOCATION": server.__enter__(),
+        "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
+    with override_settings(CACHES={"default": redis}):
+        beacon(report, address="203.0.113.1")
+        beacon(report, address="203.0.113.1")
+        assert views(report) == 1
+        server.__exit__(None, None, None)  # Redis stops
+        responses = [beacon(report, address=f"203.0.113.{n}") for n in range(2, 6)]
+    assert [(r.status_code, r.json()) for r in responses] == [(200, {"views": 1})] * 4
+    assert views(report) == 1  # a repeat cannot be told from a first visit: none is counted
+    assert "not counted" in caplog.text
