@@ -24,11 +24,14 @@ db: install
 db-stop:
 	$(BIN)/python -m portal.devdb stop
 
+# The mail worker (outbox) runs beside the web server and stops with it (Ctrl-C or a signal).
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -12,14 +12,16 @@ of a few keys, whatever the number of pages that depend on them. Design note: do
 import logging
 import secrets
 from collections.abc import Callable, Iterable
-from contextlib import suppress
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache as memoise
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
@@ -28,17 +30,88 @@ SITE = "site"
 VERSION_PREFIX = "v:"
 logger = logging.getLogger(__name__)
 
-# What a Redis or Valkey that is down or unreachable raises.
-CacheUnavailable = RedisError
+# What a cache that is down or unreachable raises: Redis or Valkey, or the database holding the
+# default cache table (dbcache://), whose outage must not turn a cache read into an error page.
+CacheUnavailable = (RedisError, OperationalError, InterfaceError)
 
 
 def _version_key(scope: str) -> str:
     return VERSION_PREFIX + scope
 
 
+@dataclass
+class VersionReads:
+    """The versions one request has read, each scope once, and the versions it is the first to give
+    out (to scopes never bumped, or evicted). Those are written with add() when the page is stored:
+    a request that lost the race to another one built its page under a version that never became
+    current, so the page is simply never a hit. Bumps always overwrite, so no stale page survives."""
+
+    known: dict[str, str] = field(default_factory=dict)
+    given_out: dict[str, str] = field(default_factory=dict)
+
+    def learn(self, found: dict[str, str | None]) -> None:
+        for scope, version in found.items():
+            if version is None:
+                version = self.given_out[scope] = secrets.token_hex(8)
+            self.known[scope] = version
+
+    def forget(self, scopes: Iterable[str]) -> None:
+        for scope in scopes:
+            self.known.pop(scope, None)
+            self.given_out.pop(scope, None)
+
+
+_reads: ContextVar[VersionReads | None] = ContextVar("portal_cache_version_reads", default=None)
+
+# Site-wide lookups this process has already built, with the versions they were built from: checked
+# against the versions the request read anyway, so a hit costs no round trip and stays exact.
+_lookups: dict[str, tuple[dict[str, str], Any]] = {}
+
+
+@contextmanager
+def request_versions(found: dict[str, str | None]):
+    """Within a request the page cache looks after: versions read once, starting with `found`."""
+    reads = VersionReads()
+    reads.learn(found)
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+        if reads.given_out:
+            with suppress(CacheUnavailable):
+                _add_versions(reads.given_out)
+
+
+def _add_versions(versions: dict[str, str]) -> None:
+    for scope, version in versions.items():
+        cache.add(_version_key(scope), version, timeout=None)
+
+
+def store(key: str, value: Any, timeout: int) -> None:
+    """Set `key`, and give out the versions the current request created, in one round trip where
+    the backend allows it (portal.redis_cache.RedisCache.add_many_and_set)."""
+    reads = _reads.get()
+    given_out = {} if reads is None else reads.given_out
+    versions = {_version_key(scope): version for scope, version in given_out.items()}
+    if hasattr(cache, "add_many_and_set"):
+        cache.add_many_and_set(versions, {key: value}, timeout=timeout)
+    else:
+        _add_versions(given_out)
+        cache.set(key, value, timeout=timeout)
+    given_out.clear()
+
+
 def current_versions(scopes: Iterable[str]) -> dict[str, str]:
     """The version of each scope; a scope never bumped (or evicted) gets one now."""
     scopes = list(dict.fromkeys(scopes))
+    reads = _reads.get()
+    if reads is not None:
+        unknown = [scope for scope in scopes if scope not in reads.known]
+        if unknown:
+            found = cache.get_many([_version_key(scope) for scope in unknown])
+            reads.learn({scope: found.get(_version_key(scope)) for scope in unknown})
+        return {scope: reads.known[scope] for scope in scopes}
     found = cache.get_many([_version_key(scope) for scope in scopes])
     versions = {}
     for scope in scopes:
@@ -67,6 +140,8 @@ def invalidate(*scopes: str) -> None:
     scopes = tuple(dict.fromkeys(scope for scope in scopes if scope))
     if not scopes:
         return
+    if (reads := _reads.get()) is not None:
+        reads.forget(scopes)
 
     def bump() -> None:
         try:
@@ -95,21 +170,54 @@ def purge_nothing(scopes: list[str]) -> None:
 
 def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], *, timeout: int = 3600) -> Any:
     """`compute()` shared by every process, recomputed when one of `scopes` changes. The value and
-    the current versions are read in one round trip."""
+    the versions not yet read are fetched in one round trip; within a page-cached request, a value
+    this process built under the same versions costs none."""
     scopes = [SITE, *scopes]
     key = f"lookup:{name}"
+    reads = _reads.get()
     try:
-        entry, versions = get_with_versions(key, scopes)
-        if entry is not None and None not in versions.values() and entry[0] == versions:
-            return entry[1]
-        versions = current_versions(scopes)
+        if reads is None:
+            entry, versions = get_with_versions(key, scopes)
+            if entry is not None and None not in versions.values() and entry[0] == versions:
+                return entry[1]
+            versions = current_versions(scopes)
+        else:
+            entry = None
+            if unknown := [scope for scope in scopes if scope not in reads.known]:
+                entry, found = get_with_versions(key, unknown)
+                reads.learn(found)
+            versions = {scope: reads.known[scope] for scope in scopes}
+            built = _lookups.get(name)
+            if built is not None and built[0] == versions:
+                return built[1]
+            if not unknown:
+                entry = cache.get(key)
+            if entry is not None and entry[0] == versions:
+                _lookups[name] = entry
+                return entry[1]
     except CacheUnavailable:
         logger.warning("cache unavailable: %s computed without it", name)
         return compute()
     value = compute()
     with suppress(CacheUnavailable):
         cache.set(key, (versions, value), timeout=timeout)
+    if reads is not None:
+        _lookups[name] = (versions, value)
     return value
+
+
+def sitewide(name: str, build: Callable[[], Any]) -> Any:
+    """`build()` kept by this process until the site scope changes: for what every page shows the
+    same (the header's navigation, the footer). Checked against the site version the request read
+    anyway, so it costs no round trip; outside a page-cached request it is simply built."""
+    reads = _reads.get()
+    if reads is None or SITE not in reads.known:
+        return build()
+    versions = {SITE: reads.known[SITE]}
+    built = _lookups.get(name)
+    if built is None or built[0] != versions:
+        built = _lookups[name] = (versions, build())
+    return built[1]
 
 
 def depends_on(request, *scopes: str) -> None:

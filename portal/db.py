@@ -48,3 +48,28 @@ def _set_local(values: Mapping[str, str | int]) -> dict[str, str]:
             cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, str(value)])
             previous[name] = cursor.fetchone()[0]
     return previous
+
+
+class PreparedStatement:
+    """A statement PostgreSQL parses and plans once per connection (PREPARE), then runs (EXECUTE).
+
+    For the reads of every article, planning cost more than running: 2.3 ms against 0.4 ms at a
+    million reports, with the many partial indexes the planner weighs. Prepared statements belong to
+    the server session, survive rollbacks and last as long as the connection (CONN_MAX_AGE); one is
+    prepared again on the first use on a new connection. Conditions that must match a partial index
+    are written into `sql` as literals: a generic plan cannot prove a parameter implies them.
+    """
+
+    def __init__(self, name: str, sql: str, parameter_types: tuple[str, ...]):
+        self.name = name
+        self.sql = sql
+        self.parameter_types = parameter_types
+
+    def execute(self, cursor, params: tuple) -> None:
+        wrapper = cursor.db
+        session = wrapper.connection.info.backend_pid
+        prepared = wrapper.__dict__.setdefault("prepared_statements", {})
+        if prepared.get(self.name) != session:
+            cursor.execute(f"PREPARE {self.name} ({', '.join(self.parameter_types)}) AS {self.sql}")
+            prepared[self.name] = session
+        cursor.execute(f"EXECUTE {self.name} ({', '.join(['%s'] * len(params))})", params)

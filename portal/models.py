@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from captcha.models import CaptchaStore
 from django.db import models
 from django.db.models import Q
@@ -56,3 +57,28 @@ class CaptchaClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.captcha_id} → {self.client[:8]}…"
+
+
+# Admin login throttling: django-axes' records under Chinese names, administered in portal/admin.py.
+
+
+class LoginLockout(AccessAttempt):
+    """Failed logins counted per username, address and browser; at the limit they lock the login."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "登录锁定"
+
+
+class LoginFailure(AccessFailureLog):
+    """Every failed admin login, kept after a lockout is lifted."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "登录失败记录"
+
+
+class LoginRecord(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "登录记录"

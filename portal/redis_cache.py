@@ -24,3 +24,15 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def add_many_and_set(self, added: dict, values: dict, timeout) -> None:
+        """add() each of `added` (kept forever) and set() each of `values`, in one round trip: how
+        the page cache stores a page together with the versions it gave out (portal.caching.store)."""
+        client = self._cache.get_client(None, write=True)
+        serialize = self._cache._serializer.dumps
+        pipeline = client.pipeline(transaction=False)
+        for key, value in added.items():
+            pipeline.set(self.make_and_validate_key(key), serialize(value), nx=True)
+        for key, value in values.items():
+            pipeline.set(self.make_and_validate_key(key), serialize(value), ex=self.get_backend_timeout(timeout))
+        pipeline.execute()

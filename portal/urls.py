@@ -22,6 +22,7 @@ urlpatterns = [
     # Before simple-captcha's own URLs, whose refresh view it replaces at the same address.
     path("captcha/refresh/", views.captcha_refresh, name="captcha_refresh"),
     path("captcha/", include("captcha.urls")),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("takedown/", include("takedowns.urls")),
     path("", include("comments.urls")),
     path("search/", include("search.urls")),

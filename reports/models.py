@@ -7,8 +7,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import ExpressionWrapper, F, Q
-from django.urls import reverse
 from django.utils import timezone
+
+from portal.reversing import cached_reverse
 
 
 def validate_not_reserved(value: str) -> None:
@@ -31,7 +32,7 @@ class BigRegion(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:big_region", kwargs={"area": self.slug})
+        return cached_reverse("reports:big_region", area=self.slug)
 
 
 class RegionLevel(models.IntegerChoices):
@@ -90,7 +91,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:region", kwargs={"area": self.big_region.slug, "slug": self.slug})
+        return cached_reverse("reports:region", area=self.big_region.slug, slug=self.slug)
 
     def lineage(self) -> list["Region"]:
         return breadcrumb_trail(self.province, self.prefecture, self)
@@ -110,7 +111,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:category", kwargs={"category": self.slug})
+        return cached_reverse("reports:category", category=self.slug)
 
 
 class ReportStatus(models.TextChoices):
@@ -286,10 +287,10 @@ class Report(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "reports:detail",
-            kwargs={"category": self.category.slug, "area": self.big_region.slug, "pk": self.pk},
-        )
+        # An article's address is its list's address and "<id>.html" (the original site's scheme,
+        # checked against reverse() in tests): reversed once per list, not once per report.
+        list_url = cached_reverse("reports:category_area", category=self.category.slug, area=self.big_region.slug)
+        return f"{list_url}{self.pk}.html"
 
     @property
     def display_title(self) -> str:

@@ -1,14 +1,17 @@
 """Whole-page reads for the reader-facing views."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import BooleanField, Sum
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import Sum
 
+from comments.models import CommentThread
 from portal.caching import cached_lookup
+from portal.db import PreparedStatement
 
 from . import scopes
-from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally
+from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally, published_sql
 
 
 @dataclass(frozen=True)
@@ -134,54 +137,123 @@ def children_with_counts(region: Region) -> list[Region]:
 
 
 def report_for_article(pk: int) -> Report | None:
-    """The report with all an article shows of it, its comment counts included.
-
-    Joining its category, big region and three places as well made PostgreSQL spend 6 ms planning
-    a one-row read; categories and big regions come from the shared navigation instead, and the
-    places in one more query."""
-    found = Report.objects.select_related("comment_thread").defer("search_vector").with_is_public().filter(pk=pk)
-    report = next(iter(found[:1]), None)
-    if report is None:
+    """The report with all an article shows of it: its places, whether readers may see it, and its
+    comment counts, in one prepared statement. Its category and big region come from the shared
+    navigation."""
+    with connection.cursor() as cursor:
+        _article_statement().execute(cursor, (pk,))
+        row = cursor.fetchone()
+    if row is None:
         return None
-    nav = navigation()
-    report.category = next(c for c in nav.categories if c.pk == report.category_id)
-    report.big_region = next(b for b in nav.big_regions if b.pk == report.big_region_id)
-    place_ids = {report.region_id, report.province_id, report.prefecture_id} - {None}
-    places = {place.pk: place for place in Region.objects.filter(pk__in=place_ids).order_by()}
-    for place in places.values():
-        place.big_region = report.big_region  # a report's places lie in its big region
-    report.region = places[report.region_id]
-    report.province = places[report.province_id]
-    report.prefecture = places.get(report.prefecture_id)
+    columns = iter(row)
+    report = Report.from_db("default", _REPORT_COLUMNS, [next(columns) for _ in _REPORT_COLUMNS])
+    report.is_public = next(columns)
+    thread = [next(columns) for _ in _THREAD_COLUMNS]
+    places = [[next(columns) for _ in _REGION_COLUMNS] for _ in range(3)]
+    # Cached on the report like select_related does, a missing row included (no query for it later).
+    thread = None if thread[0] is None else CommentThread.from_db("default", _THREAD_COLUMNS, thread)
+    Report.comment_thread.related.set_cached_value(report, thread)
+    report.category, report.big_region = _category_and_big_region(report)
+    report.region, report.province, report.prefecture = (
+        None if place[0] is None else Region.from_db("default", _REGION_COLUMNS, place) for place in places
+    )
+    for place in (report.region, report.province, report.prefecture):
+        if place is not None:
+            place.big_region = report.big_region  # a report's places lie in its big region
     return report
 
 
-def _date_id_compared(operator: str, report: Report) -> RawSQL:
-    """(date, id) compared as one row value, so the (…, date, id) indexes answer it directly."""
-    return RawSQL(
-        f'("reports_report"."date", "reports_report"."id") {operator} (%s, %s)',
-        (report.date, report.pk),
-        output_field=BooleanField(),
+@dataclass(frozen=True)
+class ArticleLists:
+    previous: Report | None  # older, same category and big region
+    following: Report | None  # newer
+    related: list[Report]  # other reports of the same region, newest first
+
+
+def article_lists(report: Report, *, related: int = 10) -> ArticleLists:
+    """Previous, next and related reports under an article, in one prepared statement."""
+    with connection.cursor() as cursor:
+        _lists_statement().execute(
+            cursor, (report.category_id, report.big_region_id, report.date, report.pk, report.region_id, related)
+        )
+        rows = cursor.fetchall()
+    found = {1: [], 2: [], 3: []}
+    for part, *values in rows:
+        listed = Report.from_db("default", _LIST_COLUMNS, values)
+        listed.category, listed.big_region = _category_and_big_region(listed)
+        if part == 3:
+            listed.region = report.region
+        found[part].append(listed)
+    return ArticleLists(next(iter(found[1]), None), next(iter(found[2]), None), found[3])
+
+
+def _category_and_big_region(report: Report) -> tuple[Category, BigRegion]:
+    nav = navigation()
+    return (
+        next(c for c in nav.categories if c.pk == report.category_id),
+        next(b for b in nav.big_regions if b.pk == report.big_region_id),
     )
 
 
-def report_neighbours(report: Report) -> tuple[Report | None, Report | None]:
-    """The previous (older) and next (newer) report in the same category and big region."""
-    siblings = Report.objects.published().filter(category_id=report.category_id, big_region_id=report.big_region_id)
-    previous = siblings.filter(_date_id_compared("<", report)).for_list().newest_first().first()
-    following = siblings.filter(_date_id_compared(">", report)).for_list().order_by("date", "id").first()
-    return previous, following
+_REPORT_COLUMNS = [f.attname for f in Report._meta.concrete_fields if f.name != "search_vector"]
+_THREAD_COLUMNS = [f.attname for f in CommentThread._meta.concrete_fields]
+_REGION_COLUMNS = [f.attname for f in Region._meta.concrete_fields]
+# Model.from_db takes a subset of the columns in the model's own order.
+_LIST_COLUMNS = [
+    f.attname
+    for f in Report._meta.concrete_fields
+    if f.attname in {"id", "title", "date", "category_id", "big_region_id"}
+]
 
 
-def report_related(report: Report, *, limit: int = 10) -> list[Report]:
-    """Other reports of the same region: other years and categories."""
-    return list(
-        Report.objects.published()
-        .filter(region_id=report.region_id)
-        .exclude(pk=report.pk)
-        .for_list()
-        .newest_first()[:limit]
+def _columns(alias: str, names: list[str]) -> str:
+    return ", ".join(f'{alias}."{name}"' for name in names)
+
+
+@cache
+def _article_statement() -> PreparedStatement:
+    return PreparedStatement(
+        "report_article",
+        f"""SELECT {_columns("r", _REPORT_COLUMNS)}, ({_published_literal("r")}),
+                   {_columns("t", _THREAD_COLUMNS)},
+                   {", ".join(_columns(place, _REGION_COLUMNS) for place in ("g1", "g2", "g3"))}
+            FROM {Report._meta.db_table} r
+            LEFT JOIN {CommentThread._meta.db_table} t ON t.report_id = r.id
+            LEFT JOIN {Region._meta.db_table} g1 ON g1.id = r.region_id
+            LEFT JOIN {Region._meta.db_table} g2 ON g2.id = r.province_id
+            LEFT JOIN {Region._meta.db_table} g3 ON g3.id = r.prefecture_id
+            WHERE r.id = $1""",
+        ("bigint",),
     )
+
+
+@cache
+def _lists_statement() -> PreparedStatement:
+    # Each part reads a few entries of one (…, date, id) partial index: its condition is a literal.
+    published = _published_literal("r")
+    columns = _columns("r", _LIST_COLUMNS)
+    table = Report._meta.db_table
+    return PreparedStatement(
+        "report_article_lists",
+        f"""(SELECT 1, {columns} FROM {table} r
+             WHERE {published} AND r.category_id = $1 AND r.big_region_id = $2 AND (r.date, r.id) < ($3, $4)
+             ORDER BY r.date DESC, r.id DESC LIMIT 1)
+            UNION ALL
+            (SELECT 2, {columns} FROM {table} r
+             WHERE {published} AND r.category_id = $1 AND r.big_region_id = $2 AND (r.date, r.id) > ($3, $4)
+             ORDER BY r.date, r.id LIMIT 1)
+            UNION ALL
+            (SELECT 3, {columns} FROM {table} r
+             WHERE {published} AND r.region_id = $5 AND r.id <> $4
+             ORDER BY r.date DESC, r.id DESC LIMIT $6)""",
+        ("bigint", "bigint", "date", "bigint", "bigint", "int"),
+    )
+
+
+def _published_literal(alias: str) -> str:
+    sql, params = published_sql(alias)
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
 
 
 def report_views(report_id: int) -> int | None:

@@ -96,15 +96,15 @@ def report_detail(request: HttpRequest, category: str, area: str, pk: int) -> Ht
     if (category, area) != (report.category.slug, report.big_region.slug):
         return redirect(report, permanent=True)
     depends_on(request, *scopes.article(report))
-    previous, following = selectors.report_neighbours(report)
+    lists = selectors.article_lists(report)
     return render(
         request,
         "reports/article.html",
         {
             "report": report,
-            "previous": previous,
-            "following": following,
-            "related": selectors.report_related(report),
+            "previous": lists.previous,
+            "following": lists.following,
+            "related": lists.related,
             "comments": comment_selectors.comment_section(report=report),
         },
     )

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import services
+from . import masking, services
 from .forms import CounterNoticeForm
 from .models import (
     OPEN_STATUSES,
@@ -37,6 +37,36 @@ DECISIONS = {
         "已维持屏蔽。",
     ),
 }
+
+
+def sees_personal_data(request: HttpRequest) -> bool:
+    """Contact and ID data (in fields and in attachments) are kept to site owners."""
+    return request.user.has_perm(services.DECIDE_PERMISSION)
+
+
+def _masked(field: str):
+    mask = masking.MASKS[field]
+
+    @admin.display(description=TakedownNotice._meta.get_field(field).verbose_name)
+    def show(self, obj):
+        return mask(getattr(obj, field))
+
+    return show
+
+
+class MaskedPersonalDataMixin:
+    """Editors get each personal field (masking.MASKS) as its masked twin `masked_<field>`; site
+    owners get the field itself."""
+
+    masked_id_number = _masked("id_number")
+    masked_address = _masked("address")
+    masked_phone = _masked("phone")
+    masked_email = _masked("email")
+
+    def personal_fields(self, request: HttpRequest, fields: list[str]) -> list[str]:
+        if sees_personal_data(request):
+            return list(fields)
+        return [f"masked_{field}" if field in masking.MASKS else field for field in fields]
 
 
 class ReadOnlyInlineMixin:
@@ -80,21 +110,26 @@ class AttachmentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.original_name)
 
 
-class CounterNoticeInline(ReadOnlyInlineMixin, admin.StackedInline):
+class CounterNoticeInline(MaskedPersonalDataMixin, ReadOnlyInlineMixin, admin.StackedInline):
     model = CounterNotice
     fields = ["name", "id_type", "id_number", "address", "phone", "email", "statement", "filed_by", "created_at"]
-    readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        return self.personal_fields(request, self.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 class EventInline(ReadOnlyInline):
     model = TakedownEvent
-    fields = ["created_at", "actor_label", "from_status", "to_status", "note"]
+    fields = ["created_at", "actor_label", "kind", "from_status", "to_status", "note"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
 
 @admin.register(TakedownNotice)
-class TakedownNoticeAdmin(admin.ModelAdmin):
+class TakedownNoticeAdmin(MaskedPersonalDataMixin, admin.ModelAdmin):
     list_display = ["receipt", "status", "legal_basis", "claimant", "work_title", "created_at", "age"]
     list_filter = ["status", "legal_basis"]
     search_fields = ["receipt", "claimant_name", "claimant_organisation", "email", "items__address"]
@@ -124,8 +159,23 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
         ("作品与证明", {"fields": ["work_title", "right_claimed", "evidence_text", "declaration"]}),
     ]
 
+    class Media:
+        css = {"all": ["takedowns/admin.css"]}  # the overdue marks (age) and the decision forms
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self.personal_fields(request, options["fields"])})
+            for name, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return [field for _, options in self.get_fieldsets(request, obj) for field in options["fields"]]
+
+    def get_search_fields(self, request):
+        # Searching by email would confirm an address the editor cannot see.
+        if sees_personal_data(request):
+            return self.search_fields
+        return [field for field in self.search_fields if field not in masking.MASKS]
 
     def has_add_permission(self, request):
         return False  # notices come from the public form
@@ -148,7 +198,7 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
         target = settings.TAKEDOWN_SERVICE_TARGET_HOURS
         text = f"{hours} 小时"
         if hours >= target:
-            return format_html('<strong class="takedown-overdue" style="color:#ba2121">{}（超时）</strong>', text)
+            return format_html('<strong class="takedown-overdue">{}（超时）</strong>', text)
         return text
 
     def get_urls(self):
@@ -176,7 +226,12 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
             )
             if may_decide and notice.status == NoticeStatus.UPHELD:
                 extra_context["counter_link"] = counter_url(notice.receipt)
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # One event per page shown: the page is where a site owner sees the data in full.
+        shown = notice is not None and request.method == "GET" and response.status_code == 200
+        if shown and sees_personal_data(request):
+            services.notice_personal_data_viewed(notice=notice, viewer=request.user)
+        return response
 
     def decide_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if request.method != "POST":
@@ -225,13 +280,15 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
 
     def attachment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Evidence may show identity documents: site owners only, never cached, always downloaded."""
-        if not request.user.has_perm(services.DECIDE_PERMISSION):
+        if not sees_personal_data(request):
             raise PermissionDenied("只有站长可以查看投诉附件。")
-        attachment = get_object_or_404(TakedownAttachment, pk=pk)
+        attachment = get_object_or_404(TakedownAttachment.objects.select_related("notice"), pk=pk)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404("附件文件不存在") from None
+        note = f"下载了附件“{attachment.original_name}”（{attachment.get_kind_display()}）"
+        services.notice_personal_data_viewed(notice=attachment.notice, viewer=request.user, note=note)
         response = FileResponse(
             handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
         )
@@ -243,8 +300,8 @@ class TakedownNoticeAdmin(admin.ModelAdmin):
 class TakedownEventAdmin(admin.ModelAdmin):
     """The audit log of every notice, read-only."""
 
-    list_display = ["created_at", "notice", "actor_label", "from_status", "to_status", "note"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "notice", "actor_label", "kind", "from_status", "to_status", "note"]
+    list_filter = ["kind", "to_status"]
     list_select_related = ["notice"]
     search_fields = ["notice__receipt", "actor_label", "note"]
 

@@ -1,9 +1,11 @@
-"""Mail to the people a notice concerns. Called from services after the transaction commits."""
+"""Mail to the people a notice concerns. Called from services inside the transaction of the change
+each message reports: the message is rendered now, as of that change, and queued in the outbox,
+which delivers it after the commit (and retries while the mail server is down)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from outbox.services import email_queue
 from portal.models import SiteConfiguration
 
 from .models import CounterNotice, ItemKind, NoticeStatus, TakedownNotice
@@ -15,7 +17,7 @@ def _send(*, template: str, to: str, context: dict) -> None:
     context = {"site": site, "site_url": settings.TAKEDOWN_SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"takedowns/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"takedowns/email/{template}.txt", context)
-    send_mail(f"【{site.site_name}】{subject}", body, None, [to])
+    email_queue(to=to, subject=f"【{site.site_name}】{subject}", body=body)
 
 
 def send_receipt(notice: TakedownNotice) -> None:
@@ -48,8 +50,8 @@ def forward_notice_to_providers(notice: TakedownNotice) -> None:
 
 
 def forward_counter_notice(notice: TakedownNotice, counter: CounterNotice) -> None:
-    """条例 Art. 17 / 民法典 Art. 1196: the provider's statement goes to the claimant."""
-    notice.refresh_from_db()  # a zero waiting period has restored it already
+    """条例 Art. 17 / 民法典 Art. 1196: the provider's statement goes to the claimant (saying whether
+    the content is restored already, after a zero waiting period, or when it will be)."""
     _send(
         template="forwarded_counter_notice",
         to=notice.email,

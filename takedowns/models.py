@@ -246,8 +246,15 @@ class CounterNotice(models.Model):
         return f"{self.notice.receipt} 反通知"
 
 
+class EventKind(models.TextChoices):
+    TRANSITION = "transition", "状态变更"
+    # A site owner saw the claimant's or provider's contact and ID data in full (editors see them masked).
+    PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看个人信息"
+
+
 class TakedownEvent(models.Model):
-    """One step of a notice's workflow. Append-only: a database trigger refuses updates and deletes."""
+    """One step of a notice's workflow, or a site owner's look at its personal data. Append-only: a
+    database trigger refuses updates and deletes."""
 
     notice = models.ForeignKey(TakedownNotice, verbose_name="投诉", on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -259,8 +266,9 @@ class TakedownEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField("操作方", max_length=50)
+    kind = models.CharField("类型", max_length=30, choices=EventKind.choices, default=EventKind.TRANSITION)
     from_status = models.CharField("原状态", max_length=20, choices=NoticeStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=NoticeStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=NoticeStatus.choices, blank=True)
     note = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("时间", editable=False)
 
@@ -268,20 +276,29 @@ class TakedownEvent(models.Model):
         ordering = ["notice", "created_at", "id"]
         verbose_name = verbose_name_plural = "投诉处理记录"
         constraints = [
+            models.CheckConstraint(name="takedown_event_kind_valid", condition=Q(kind__in=EventKind.values)),
             models.CheckConstraint(
-                name="takedown_event_to_status_valid", condition=Q(to_status__in=NoticeStatus.values)
+                name="takedown_event_to_status_valid",
+                condition=Q(to_status__in=NoticeStatus.values) | ~Q(kind=EventKind.TRANSITION),
             ),
             models.CheckConstraint(
                 name="takedown_event_from_status_valid",
                 condition=Q(from_status="") | Q(from_status__in=NoticeStatus.values),
             ),
             models.CheckConstraint(
-                name="takedown_event_is_a_transition", condition=~Q(from_status=models.F("to_status"))
+                name="takedown_event_is_a_transition",
+                condition=~Q(kind=EventKind.TRANSITION) | ~Q(from_status=models.F("to_status")),
+            ),
+            models.CheckConstraint(
+                name="takedown_event_view_changes_nothing",
+                condition=Q(kind=EventKind.TRANSITION) | Q(from_status="", to_status=""),
             ),
         ]
         indexes = [models.Index(fields=["notice", "created_at"], name="takedown_event_notice_idx")]
 
     def __str__(self) -> str:
+        if self.kind != EventKind.TRANSITION:
+            return self.get_kind_display()
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 

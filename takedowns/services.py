@@ -20,6 +20,7 @@ from .models import (
     RESTRICTING_STATUSES,
     AttachmentKind,
     CounterNotice,
+    EventKind,
     ItemKind,
     LegalBasis,
     NoticeStatus,
@@ -128,11 +129,14 @@ def _decide(
     )
 
 
-def _event(*, notice, actor, actor_label, from_status, to_status, note, now) -> TakedownEvent:
+def _event(
+    *, notice, actor, actor_label, from_status, to_status, note, now, kind=EventKind.TRANSITION
+) -> TakedownEvent:
     event = TakedownEvent(
         notice=notice,
         actor=actor,
         actor_label=actor_label,
+        kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
@@ -141,6 +145,27 @@ def _event(*, notice, actor, actor_label, from_status, to_status, note, now) -> 
     event.full_clean()
     event.save(force_insert=True)
     return event
+
+
+PERSONAL_DATA_SHOWN = "在管理后台查看了完整的证件号码、联系电话、地址和邮箱"
+
+
+def notice_personal_data_viewed(
+    *, notice: TakedownNotice, viewer: AbstractBaseUser, note: str = PERSONAL_DATA_SHOWN, now=None
+) -> TakedownEvent:
+    """Record that a site owner was shown the notice's personal data in full (ID numbers and contact
+    details of the claimant and the provider, or an attachment); only site owners may see them."""
+    _require_decider(viewer)
+    return _event(
+        notice=notice,
+        actor=viewer,
+        actor_label=_label(viewer, SYSTEM),
+        kind=EventKind.PERSONAL_DATA_VIEWED,
+        from_status="",
+        to_status="",
+        note=note,
+        now=now or timezone.now(),
+    )
 
 
 def receipt_next(*, now: datetime.datetime) -> str:
@@ -237,7 +262,7 @@ def notice_create(
         note="通过网站提交通知",
         now=now,
     )
-    transaction.on_commit(lambda: emails.send_receipt(notice))
+    emails.send_receipt(notice)
     return notice
 
 
@@ -282,8 +307,8 @@ def notice_uphold(
         notice=notice, actor=actor, to_status=NoticeStatus.UPHELD, note=note, now=now, decided_at=now, restricted_at=now
     )
     _set_items_restricted(notice=notice, restricted=True)
-    transaction.on_commit(lambda: emails.send_decision(notice))
-    transaction.on_commit(lambda: emails.forward_notice_to_providers(notice))
+    emails.send_decision(notice)
+    emails.forward_notice_to_providers(notice)
     return notice
 
 
@@ -301,7 +326,7 @@ def notice_reject(
         reason_required="驳回投诉时须说明理由（会发送给投诉人）。",
         decided_at=now,
     )
-    transaction.on_commit(lambda: emails.send_decision(notice, reason=note))
+    emails.send_decision(notice, reason=note)
     return notice
 
 
@@ -380,9 +405,12 @@ def counter_notice_create(
     counter.save(force_insert=True)
     for upload in attachments:
         _attach(notice=notice, upload=upload, kind=AttachmentKind.COUNTER_EVIDENCE)
-    transaction.on_commit(lambda: emails.forward_counter_notice(notice, counter))
-    if due <= now:
-        _restore(notice=notice, now=now, note="依据条例第十七条，收到反通知后立即恢复")
+    restore_now = due <= now
+    if restore_now:
+        notice = _restore(notice=notice, now=now, note="依据条例第十七条，收到反通知后立即恢复")
+    emails.forward_counter_notice(notice, counter)
+    if restore_now:
+        emails.send_restored(notice)
     return counter
 
 
@@ -413,7 +441,6 @@ def _restore(*, notice: TakedownNotice, now: datetime.datetime, note: str) -> Ta
         restored_at=now,
     )
     _set_items_restricted(notice=notice, restricted=False)
-    transaction.on_commit(lambda: emails.send_restored(notice))
     return notice
 
 
@@ -424,7 +451,10 @@ def notices_restore_due(*, now: datetime.datetime | None = None) -> int:
     for notice in TakedownNotice.objects.restoration_due(now).order_by("restore_due_at"):
         try:
             with transaction.atomic():
-                _restore(notice=notice, now=now, note="反通知等待期届满，投诉人未告知已提起投诉或诉讼")
+                restored_notice = _restore(
+                    notice=notice, now=now, note="反通知等待期届满，投诉人未告知已提起投诉或诉讼"
+                )
+                emails.send_restored(restored_notice)
         except TransitionRefused:
             continue  # a site owner kept it restricted in the meantime
         restored += 1

@@ -13,20 +13,7 @@ from .forms import FILES_NOT_KEPT, CounterNoticeForm, NoticeForm
 from .models import NoticeStatus, TakedownNotice
 from .tokens import counter_token_is_valid
 
-# Every file at its largest plus room for the text fields; anything bigger is refused unread.
-MAX_REQUEST_BYTES = (settings.TAKEDOWN_MAX_ATTACHMENTS + 1) * settings.TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024
 RECEIPT_SESSION_KEY = "takedown_receipt"
-
-
-def _too_big(request: HttpRequest) -> HttpResponse | None:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_REQUEST_BYTES:
-        reason = f"提交的内容过大（上限约 {MAX_REQUEST_BYTES // (1024 * 1024)} MB）。请压缩附件后重试。"
-        return render(request, "400.html", {"reason": reason}, status=413)
-    return None
 
 
 def _hosts(request: HttpRequest) -> list[str]:
@@ -36,8 +23,6 @@ def _hosts(request: HttpRequest) -> list[str]:
 @never_cache
 def notice_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if response := _too_big(request):
-            return response
         form = NoticeForm(request.POST, request.FILES, hosts=_hosts(request))
         if form.is_valid():
             try:
@@ -72,11 +57,13 @@ def _counter_refused(request: HttpRequest, message: str, status: int) -> HttpRes
 
 @never_cache
 def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
-    notice = TakedownNotice.objects.filter(receipt=receipt).prefetch_related("items").first()
-    if notice is None:
-        return _counter_refused(request, f"没有受理编号为“{receipt[:40]}”的投诉，请核对邮件中的链接。", 404)
+    # The token is checked before the receipt is looked up, and an unknown receipt is refused in the
+    # same words: receipts are sequential, so any difference would tell which notices exist.
     token = request.GET.get("token", "")
-    if not counter_token_is_valid(notice.receipt, token):
+    notice = None
+    if counter_token_is_valid(receipt, token):
+        notice = TakedownNotice.objects.filter(receipt=receipt).prefetch_related("items").first()
+    if notice is None:
         return _counter_refused(request, "链接无效或已过期，请使用邮件中的完整链接，或直接联系本站。", 403)
     if notice.status != NoticeStatus.UPHELD:
         message = (
@@ -86,8 +73,6 @@ def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
         )
         return _counter_refused(request, message, 409)
     if request.method == "POST":
-        if response := _too_big(request):
-            return response
         form = CounterNoticeForm(request.POST, request.FILES)
         if form.is_valid():
             try:

@@ -1,5 +1,8 @@
 """Servers that tests and benchmarks start for themselves on loopback ports."""
 
+import email
+import email.message
+import email.policy
 import shutil
 import socket
 import subprocess
@@ -41,3 +44,81 @@ def redis_server() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster of its own, built with the binaries pgserver ships, listening
+    on a loopback port; stop() and start() take it down and bring it back under the same address."""
+
+    def __init__(self) -> None:
+        import importlib.util
+        import os
+        import tempfile
+        from pathlib import Path
+
+        # Found, not imported: importing pgserver warns when XDG_RUNTIME_DIR is unset.
+        self.bin = Path(importlib.util.find_spec("pgserver").origin).parent / "pginstall" / "bin"
+        self.data = Path(tempfile.mkdtemp(prefix="portal-pg-"))
+        self.port = free_port()
+        # PostgreSQL refuses to run as root; pgserver runs its clusters as the user "pgserver" then.
+        self.user = "pgserver" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.data, self.user, self.user)
+        self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=utf8", "-U", "postgres")
+
+    def url(self, database: str = "portal") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, binary: str, *args: str) -> None:
+        subprocess.run([str(self.bin / binary), *args], check=True, capture_output=True, user=self.user, timeout=120)
+
+    def start(self) -> None:
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.data}"
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "log"), "-o", options, "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+    def create_database(self, name: str) -> None:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A running throw-away cluster, never the embedded server the tests themselves use."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+class SMTPInbox:
+    """What a test SMTP server received, as parsed messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server(port: int, inbox: SMTPInbox) -> Iterator[SMTPInbox]:
+    """A real SMTP server (aiosmtpd) on a loopback port until the block ends; started again on the
+    same port, it plays a mail server that was down and is back."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -1,8 +1,11 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+import datetime
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,18 +29,24 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "captcha",
+    "django_tasks_db",
     "portal",
     "reports",
     "comments",
     "takedowns",
     "search",
+    "outbox",
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.middleware.RejectNulBytesMiddleware",
+    # First: a stored page keeps every header the others add (security headers, and the
+    # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
     "portal.middleware.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "portal.limits.RequestBodyLimitMiddleware",  # before anything can read a body
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,6 +67,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
@@ -85,6 +95,29 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=24 * 3600)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("DJANGO_PAGE_CACHE_SHARED_MAX_AGE", default=60)
 PAGE_CACHE_PURGE_HOOK = env("DJANGO_PAGE_CACHE_PURGE_HOOK", default="portal.caching.purge_nothing")
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware). Scripts come from the site
+# only and carry the request's nonce ({% csp_nonce_attr %}); no inline script, event handler, style
+# element or style attribute is allowed, so new behaviour and looks go into static/. Browsers report
+# violations to CSP_REPORT_URI (portal.views.csp_report, logged at WARNING). DJANGO_CSP_MODE=report-only
+# sends the same policy as Content-Security-Policy-Report-Only, to watch the reports before enforcing.
+CSP_REPORT_URI = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.REPORT_SAMPLE],
+    "style-src": [CSP.SELF, CSP.NONCE, CSP.REPORT_SAMPLE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "report-uri": [CSP_REPORT_URI],
+}
+CSP_MODE = env("DJANGO_CSP_MODE", default="enforce")
+if CSP_MODE not in ("enforce", "report-only"):
+    raise ImproperlyConfigured(f"DJANGO_CSP_MODE must be enforce or report-only, not {CSP_MODE!r}.")
+SECURE_CSP = CONTENT_SECURITY_POLICY if CSP_MODE == "enforce" else {}
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if CSP_MODE == "report-only" else {}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -123,6 +156,9 @@ def mailers_from_url(url: str) -> dict:
     options = {}
     if "smtp" in config["EMAIL_BACKEND"]:
         options = {key: config[name] for key, name in smtp_options if config.get(name)}
+        # Without a timeout, a server that accepts the connection and then says nothing holds the
+        # mail worker (and every message queued behind it) forever.
+        options["timeout"] = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
     return {"default": {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}}
 
 
@@ -130,6 +166,15 @@ def mailers_from_url(url: str) -> dict:
 MAILERS = mailers_from_url(env("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="博县网 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Outgoing mail (outbox app): never sent inside a request. A message is queued in PostgreSQL in the
+# transaction of the change it reports and sent by the worker (`manage.py db_worker`); a failed
+# delivery is retried after 1, 2, 4 … minutes (at most MAIL_RETRY_MAX_SECONDS apart), and after
+# MAIL_MAX_ATTEMPTS it is shown as failed in admin, where a site owner can send it again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MAIL_MAX_ATTEMPTS = env.int("DJANGO_MAIL_MAX_ATTEMPTS", default=10)
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 4 * 3600
 
 # Reports are served from a URL namespace shared with categories; these first path segments are
 # taken by the site itself and cannot become category slugs.
@@ -149,6 +194,7 @@ RESERVED_SLUGS = frozenset(
         "sitemap.xml",
         "robots.txt",
         "hit",
+        "csp-report",
     }
 )
 
@@ -198,6 +244,30 @@ TAKEDOWN_COUNTER_LINK_DAYS = env.int("TAKEDOWN_COUNTER_LINK_DAYS", default=90)
 TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 TAKEDOWN_MAX_ATTACHMENTS = 5
 TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+# Admin login throttling (django-axes). Failures are counted per username and per client address,
+# the address read as everywhere else on the site (portal.client.client_ip, TRUSTED_PROXY_HEADER);
+# at the limit both are refused for the cool-off time, or, with 0 minutes, until a site owner
+# unlocks them in admin (登录锁定). Every failure and lockout stays in the failure log.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = max(1, env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=max(0, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # portal/admin.py registers the logs in Chinese, with an unlock action
+
+# The largest request body per URL namespace, refused unread above it (portal.limits); every other
+# address allows DATA_UPLOAD_MAX_MEMORY_SIZE. Takedown forms: every evidence file and the letter of
+# authorisation at their largest, plus the text fields. nginx's client_max_body_size (README) is
+# the largest of these.
+REQUEST_BODY_LIMITS = {
+    "takedowns": (TAKEDOWN_MAX_ATTACHMENTS + 1) * TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    "admin": 32 * 1024 * 1024,
+}
 
 LOGGING = {
     "version": 1,

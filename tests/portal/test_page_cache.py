@@ -240,3 +240,29 @@ def test_a_day_old_entry_is_a_miss_once_its_report_changes_even_without_a_reques
     report.date = report.date - datetime.timedelta(days=1)
     report_services.report_save(report=report)
     assert fetch(app_server, report.get_absolute_url()).headers["x-page-cache"] == "miss"
+
+
+def test_a_hit_answered_before_django_carries_the_headers_of_the_page_it_stored(app_server, report):
+    """Under gunicorn, hits are answered by portal.wsgi's front before Django's middleware runs:
+    the security headers and the policy must come from the stored page, the same as on the miss."""
+    article = report.get_absolute_url()
+    first = fetch(app_server, f"{article}?first=1")
+    hit = fetch(app_server, f"{article}?first=1")
+    assert first.headers["x-page-cache"] == "miss" and hit.from_cache
+    for name in ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "etag"):
+        assert hit.headers[name] == first.headers[name], name
+    assert int(hit.headers["content-length"]) == len(hit.text.encode()) and hit.text == first.text
+    static = fetch(app_server, "/static/css/site.css")
+    assert static.status == 200 and "x-page-cache" not in static.headers
+
+
+def test_a_page_rendered_again_with_the_same_content_keeps_its_etag(app_server, report):
+    """Each render has a new Content-Security-Policy nonce; the validator must not, or a crawler
+    revalidating after the cache was emptied (a restart, an eviction) would never get 304."""
+    from django.core.cache import cache
+
+    article = report.get_absolute_url()
+    first = fetch(app_server, article)
+    cache.clear()
+    again = fetch(app_server, article, If_None_Match=first.headers["etag"])
+    assert again.status == 304 and "content-security-policy" not in again.headers

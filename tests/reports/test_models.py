@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from reports import services
 from reports.models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally
@@ -115,3 +116,11 @@ def test_view_counter_only_counts_visible_reports(report):
     assert services.report_record_view(report_id=report.pk) == 1
     services.reports_set_restricted(report_ids=[report.pk], restricted=True)
     assert services.report_record_view(report_id=report.pk) is None
+
+
+def test_an_articles_address_is_the_one_its_url_pattern_gives(report):
+    """get_absolute_url builds it from the list's address (cheaper than reverse() per report)."""
+    expected = reverse(
+        "reports:detail", kwargs={"category": report.category.slug, "area": report.big_region.slug, "pk": report.pk}
+    )
+    assert report.get_absolute_url() == expected

@@ -57,3 +57,28 @@ def test_list_pages_do_not_load_bodies_or_count_rows(client, one_report):
     report_selects = [q["sql"] for q in captured if 'FROM "reports_report"' in q["sql"]]
     assert report_selects and not any('"reports_report"."body"' in sql for sql in report_selects)
     assert not any("COUNT(*)" in sql.upper() and "reports_report" in sql for sql in report_selects)
+
+
+def test_an_article_is_read_in_two_prepared_statements(client, one_report):
+    """The report with its places and comment counts, then previous, next and related: each
+    planned once per connection, so a crawler's first visit to a page costs two short reads."""
+    url = one_report.get_absolute_url()
+    count_queries(client, url)
+    with PageQueries() as captured:
+        response = client.get(uncached(url))
+    assert response.status_code == 200 and one_report.title in response.text
+    assert [sql.split(" (")[0] for sql in captured.queries] == [
+        "EXECUTE report_article",
+        "EXECUTE report_article_lists",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prepared_statements_are_prepared_again_on_a_new_connection(client, one_report):
+    url = one_report.get_absolute_url()
+    assert client.get(uncached(url)).status_code == 200
+    connection.close()  # CONN_MAX_AGE ended, or the server restarted
+    with PageQueries() as captured:
+        response = client.get(uncached(url))
+    assert response.status_code == 200 and one_report.title in response.text
+    assert sum(sql.startswith("PREPARE") for sql in captured.queries) == 2

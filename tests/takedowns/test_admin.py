@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.roles import EDITORS, SITE_OWNERS
-from takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
+from takedowns.models import EventKind, LegalBasis, NoticeStatus, TakedownNotice
 from tests.factories import ReportFactory, TakedownNoticeFactory
 from tests.takedowns.helpers import PDF, counter_data, pdf
 
@@ -183,3 +183,113 @@ def test_decided_notices_leave_the_panel(client, notice, site_owner):
     client.force_login(site_owner)
     decide(client, notice, "uphold")
     assert "没有待处理的版权投诉" in client.get(reverse("admin:index")).content.decode()
+
+
+# Personal data on a need-to-know basis ------------------------------------------------------------
+
+CLAIMANT_DATA = ["110101199001011234", "13800138000", "claimant@example.com", "北京市东城区某某路1号"]
+PROVIDER_DATA = ["430101198001011234", "13900139000", "provider@example.com", "湖南省吉首市某某路2号"]
+
+
+def with_counter_notice(notice, site_owner):
+    from takedowns import services
+
+    services.notice_uphold(notice=notice, actor=site_owner)
+    services.counter_notice_create(notice=notice, **{**counter_data(), "declaration": True})
+    return notice
+
+
+def views_of_personal_data(notice):
+    return notice.events.filter(kind=EventKind.PERSONAL_DATA_VIEWED)
+
+
+def test_editors_see_contact_and_id_data_masked(client, notice, site_owner, editor):
+    with_counter_notice(notice, site_owner)
+    client.force_login(editor)
+    html = client.get(change_url(notice)).content.decode()
+    for value in CLAIMANT_DATA + PROVIDER_DATA:
+        assert value not in html
+    # the claimant's, then the provider's (counter-notice)
+    for masked in ["1101**********1234", "138****8000", "c***@example.com", "北京市东城＊＊＊"]:
+        assert masked in html
+    for masked in ["4301**********1234", "139****9000", "p***@example.com", "湖南省吉首＊＊＊"]:
+        assert masked in html
+    assert "张三" in html and "李四" in html  # who they are stays visible; how to reach them does not
+    assert not views_of_personal_data(notice).exists()
+
+
+def test_editors_cannot_find_a_notice_by_an_email_they_cannot_see(client, notice, site_owner, editor):
+    changelist = reverse("admin:takedowns_takedownnotice_changelist")
+
+    def found(q):
+        return list(client.get(changelist, {"q": q}).context["cl"].result_list)
+
+    client.force_login(editor)
+    assert found("claimant@example.com") == [] and found("13800138000") == []
+    assert found(notice.receipt) == [notice] and found("张三") == [notice]
+    client.force_login(site_owner)
+    assert found("claimant@example.com") == [notice]
+
+
+def test_site_owners_see_them_in_full_and_each_view_is_recorded(client, notice, site_owner):
+    with_counter_notice(notice, site_owner)
+    client.force_login(site_owner)
+    html = client.get(change_url(notice)).content.decode()
+    for value in CLAIMANT_DATA + PROVIDER_DATA:
+        assert value in html
+    assert "1101**********1234" not in html
+    view = views_of_personal_data(notice).get()  # once for the page, though it shows two people's data
+    assert view.actor == site_owner and view.actor_label == "zhanzhang"
+    assert "完整的证件号码" in view.note
+
+    client.get(change_url(notice))
+    assert views_of_personal_data(notice).count() == 2
+    log = client.get(reverse("admin:takedowns_takedownevent_changelist"), {"kind": "personal_data_viewed"})
+    assert log.content.decode().count("查看个人信息") >= 2
+
+
+def test_views_that_do_not_show_the_data_are_not_recorded(client, notice, site_owner, editor):
+    client.force_login(site_owner)
+    client.get(reverse("admin:takedowns_takedownnotice_changelist"))
+    decide(client, notice, "review")
+    client.get(reverse("admin:takedowns_takedownnotice_change", args=[notice.pk + 1000]))
+    client.force_login(editor)
+    client.get(change_url(notice))
+    assert not views_of_personal_data(notice).exists()
+
+
+def test_a_site_owner_downloading_evidence_is_recorded(client, report, site_owner):
+    notice = TakedownNoticeFactory(report=report, attachments=[pdf("身份证.pdf")])
+    client.force_login(site_owner)
+    response = client.get(notice.attachments.get().get_absolute_url())
+    assert b"".join(response.streaming_content) == PDF
+    view = views_of_personal_data(notice).get()
+    assert view.actor == site_owner and "身份证.pdf" in view.note
+
+
+def test_the_record_of_a_view_is_append_only_and_changes_no_status(notice, site_owner, editor):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import IntegrityError, transaction
+
+    from takedowns import services
+    from takedowns.models import TakedownEvent
+
+    event = services.notice_personal_data_viewed(notice=notice, viewer=site_owner)
+    assert (event.from_status, event.to_status, str(event)) == ("", "", "查看个人信息")
+    with pytest.raises(PermissionDenied):
+        services.notice_personal_data_viewed(notice=notice, viewer=editor)
+    with pytest.raises(ValidationError), transaction.atomic():
+        services._event(
+            notice=notice,
+            actor=site_owner,
+            actor_label="zhanzhang",
+            kind=EventKind.PERSONAL_DATA_VIEWED,
+            from_status=NoticeStatus.RECEIVED,
+            to_status=NoticeStatus.UPHELD,
+            note="",
+            now=timezone.now(),
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TakedownEvent.objects.create(
+            notice=notice, actor_label="x", kind=EventKind.TRANSITION, to_status="", created_at=timezone.now()
+        )

@@ -8,6 +8,7 @@ from takedowns import services
 from takedowns.models import ItemKind, LegalBasis, NoticeStatus, TakedownNotice
 from takedowns.tokens import counter_token
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory
+from tests.mailworker import deliver_queued_mail
 from tests.takedowns.helpers import captcha_answer, counter_data, notice_data
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +44,11 @@ def test_comment_addresses_that_are_not_a_comment_of_that_report_are_refused(cli
     assert "第 1 行" in response.context["form"].errors["addresses"][0]
 
 
-def test_upholding_blocks_the_comment_in_place_and_keeps_the_article(
-    client, report, comment, site_owner, django_capture_on_commit_callbacks
-):
+def test_upholding_blocks_the_comment_in_place_and_keeps_the_article(client, report, comment, site_owner):
     reply = CommentFactory(report=report, parent=comment, body="回复仍然可见。")
     notice = TakedownNoticeFactory(comment=comment, legal_basis=LegalBasis.CIVIL_CODE)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_uphold(notice=notice, actor=site_owner)
+    services.notice_uphold(notice=notice, actor=site_owner)
+    deliver_queued_mail()
     response = client.get(report.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -80,8 +79,8 @@ def test_comment_is_restored_exactly_after_the_counter_notice(client, report, co
     assert TakedownNotice.objects.get().status == NoticeStatus.RESTORED
 
 
-def test_a_comment_without_email_gets_no_forward(report, site_owner, django_capture_on_commit_callbacks):
+def test_a_comment_without_email_gets_no_forward(report, site_owner):
     comment = CommentFactory(report=report, email="")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_uphold(notice=TakedownNoticeFactory(comment=comment), actor=site_owner)
+    services.notice_uphold(notice=TakedownNoticeFactory(comment=comment), actor=site_owner)
+    assert deliver_queued_mail() == 2  # the receipt and the decision
     assert all(message.to == ["claimant@example.com"] for message in mail.outbox)

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from takedowns.models import AttachmentKind, NoticeStatus, TakedownNotice
 from tests.factories import ReportFactory
+from tests.mailworker import deliver_queued_mail
 from tests.takedowns.helpers import JPEG, PDF, PNG, captcha_answer, notice_data, pdf
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,11 @@ def test_form_page_has_every_art14_field_and_a_captcha(client):
     assert 'enctype="multipart/form-data"' in html
 
 
-def test_valid_notice_gets_a_receipt_confirmation_page_and_email(client, report, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_notice(client, notice_data(report.get_absolute_url()), {"attachments": [pdf()]})
+def test_valid_notice_gets_a_receipt_confirmation_page_and_email(client, report):
+    response = post_notice(client, notice_data(report.get_absolute_url()), {"attachments": [pdf()]})
     assert response.status_code == 302
+    assert mail.outbox == []  # queued, sent by the worker
+    deliver_queued_mail()
     notice = TakedownNotice.objects.get()
     assert notice.status == NoticeStatus.RECEIVED
     assert [item.report for item in notice.items.all()] == [report]

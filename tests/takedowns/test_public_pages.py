@@ -8,6 +8,7 @@ from takedowns import services
 from takedowns.models import LegalBasis, NoticeStatus, TakedownNotice
 from takedowns.tokens import counter_token
 from tests.factories import ReportFactory, TakedownNoticeFactory
+from tests.mailworker import deliver_queued_mail
 from tests.queries import PageQueries
 from tests.takedowns.helpers import counter_data
 
@@ -165,16 +166,16 @@ def counter_url(notice, token=None):
     return f"/takedown/counter/{notice.receipt}/?token={counter_token(notice.receipt) if token is None else token}"
 
 
-def test_counter_notice_with_a_valid_link(client, report, site_owner, django_capture_on_commit_callbacks):
+def test_counter_notice_with_a_valid_link(client, report, site_owner):
     notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.CIVIL_CODE)
     uphold(notice, site_owner)
     page = client.get(counter_url(notice))
     assert page.status_code == 200
     html = page.content.decode()
     assert report.get_absolute_url() in html and "不构成侵权的初步证明" in html
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(counter_url(notice), counter_data())
+    response = client.post(counter_url(notice), counter_data())
     assert response.status_code == 200 and "反通知已收到" in response.content.decode()
+    deliver_queued_mail()
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.COUNTER_NOTICE
     assert notice.counter_notice.name == "李四" and notice.counter_notice.filed_by is None
@@ -213,11 +214,32 @@ def test_expired_counter_link(client, notice, site_owner, settings):
     assert client.get(counter_url(notice)).status_code == 403
 
 
+def refusal(response) -> tuple[int, str]:
+    """A refusal page as a prober compares it: its status and its text, less its own address and the
+    per-response nonce."""
+    request = response.wsgi_request
+    html = response.content.decode().replace(request.build_absolute_uri(request.path), "<this page>")
+    return response.status_code, re.sub(r'\snonce="[^"]*"', "", html)
+
+
 @pytest.mark.parametrize("receipt", ["TD-2026-999999", "nonsense", "TD-" + "9" * 300, "%E2%80%AE"])
-def test_unknown_receipt_is_404_in_chinese(client, db, receipt):
-    response = client.get(f"/takedown/counter/{receipt}/?token=abc")
-    assert response.status_code == 404
-    assert "没有受理编号为" in response.content.decode()
+@pytest.mark.parametrize("token", ["", "abc", "x" * 500])
+def test_an_unknown_receipt_is_refused_like_a_known_one_without_its_link(client, notice, site_owner, receipt, token):
+    """Receipts are sequential: the page must not tell which of them exist."""
+    uphold(notice, site_owner)
+    known = client.get(f"/takedown/counter/{notice.receipt}/?token={token}")
+    unknown = client.get(f"/takedown/counter/{receipt}/?token={token}")
+    assert known.status_code == 403 and "链接无效或已过期" in known.content.decode()
+    assert refusal(unknown) == refusal(known)
+    posted = client.post(f"/takedown/counter/{receipt}/?token={token}", counter_data())
+    assert refusal(posted) == refusal(client.post(f"/takedown/counter/{notice.receipt}/?token={token}", counter_data()))
+
+
+def test_a_valid_link_for_a_receipt_that_does_not_exist_is_refused_the_same_way(client, notice, site_owner):
+    uphold(notice, site_owner)
+    missing = "TD-2026-999999"
+    unknown = client.get(f"/takedown/counter/{missing}/?token={counter_token(missing)}")
+    assert refusal(unknown) == refusal(client.get(counter_url(notice, token="abc")))
 
 
 def test_counter_notice_only_while_upheld(client, notice):

@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from outbox.models import OutgoingEmail
 from reports.models import Report, ReportStatus
 from takedowns import services
 from takedowns.models import LegalBasis, NoticeStatus, TakedownEvent, TakedownNotice
 from tests.factories import TakedownNoticeFactory
+from tests.mailworker import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -254,15 +256,12 @@ def test_housekeeping_restores_due_notices(report, site_owner, capsys):
     assert not Report.objects.get(pk=report.pk).is_restricted
 
 
-def test_emails_receipt_decision_counter_and_restoration(report, site_owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.CIVIL_CODE)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
-    with django_capture_on_commit_callbacks(execute=True):
-        counter(notice, now=MONDAY)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notices_restore_due(now=MONDAY + datetime.timedelta(days=15))
+def test_emails_receipt_decision_counter_and_restoration(report, site_owner):
+    notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.CIVIL_CODE)
+    services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
+    counter(notice, now=MONDAY)
+    services.notices_restore_due(now=MONDAY + datetime.timedelta(days=15))
+    deliver_queued_mail()
     subjects = [message.subject for message in mail.outbox]
     assert [message.to for message in mail.outbox] == [["claimant@example.com"]] * 4
     assert "版权投诉已受理" in subjects[0]
@@ -274,8 +273,36 @@ def test_emails_receipt_decision_counter_and_restoration(report, site_owner, dja
     assert all(notice.receipt in subject for subject in subjects)
 
 
-def test_rejection_email_carries_the_reason(notice, site_owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notice_reject(notice=notice, actor=site_owner, note="政府公开文件，不受著作权法保护")
+def test_rejection_email_carries_the_reason(notice, site_owner):
+    deliver_queued_mail()  # the receipt
+    mail.outbox.clear()
+    services.notice_reject(notice=notice, actor=site_owner, note="政府公开文件，不受著作权法保护")
+    deliver_queued_mail()
     (message,) = mail.outbox
     assert "未予支持" in message.subject and "政府公开文件，不受著作权法保护" in message.body
+
+
+def test_a_decision_and_its_mail_are_saved_together_or_not_at_all(notice, site_owner):
+    deliver_queued_mail()  # the receipt
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notice_uphold(notice=notice, actor=site_owner)
+        # Queued in the decision's own transaction, not after it: a crash after the commit loses nothing.
+        assert OutgoingEmail.objects.queued().filter(subject__contains="内容已屏蔽").exists()
+        raise RuntimeError("the request fails after the decision")
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.RECEIVED
+    assert not OutgoingEmail.objects.queued().exists()
+    assert deliver_queued_mail() == 0
+
+    services.notice_uphold(notice=notice, actor=site_owner)
+    assert OutgoingEmail.objects.queued().get().subject.endswith(f"内容已屏蔽（{notice.receipt}）")
+
+
+def test_a_counter_notice_under_the_regulation_tells_the_claimant_the_content_is_restored(report, site_owner):
+    notice = TakedownNoticeFactory(report=report, legal_basis=LegalBasis.REGULATION)  # no waiting period
+    services.notice_uphold(notice=notice, actor=site_owner, now=MONDAY)
+    counter(notice, now=MONDAY)
+    deliver_queued_mail()
+    forwarded, restored = mail.outbox[-2:]
+    assert "反通知" in forwarded.subject and "上述内容已恢复" in forwarded.body and "李四" in forwarded.body
+    assert "已恢复" in restored.subject

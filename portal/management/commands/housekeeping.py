@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comments import services as comment_services
+from outbox import services as outbox_services
 from reports import services as report_services
 from takedowns import services as takedown_services
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Periodic upkeep (run it from cron, e.g. hourly): recount report lists and the other apps' chores: "
         "takedown restorations, expired captchas (captcha_clean), and forgetting the IP address and "
-        "browser of comments older than COMMENTS_ANONYMISE_AFTER_DAYS."
+        "browser of comments older than COMMENTS_ANONYMISE_AFTER_DAYS; mail whose worker died is queued again and "
+        "finished task results older than 14 days are pruned (the outbox keeps every message)."
     )
 
     def handle(self, *args, **options):
@@ -24,4 +26,8 @@ class Command(BaseCommand):
         days = settings.COMMENTS_ANONYMISE_AFTER_DAYS
         anonymised = comment_services.comments_anonymise(older_than_days=days)
         self.stdout.write(f"comments: IP and browser of {anonymised} comment(s) older than {days} days forgotten")
+        requeued = outbox_services.emails_requeue_stuck()
+        self.stdout.write(f"outbox: {requeued} message(s) whose delivery died with its worker queued again")
+        call_command("prune_db_task_results", verbosity=0)
+        self.stdout.write("tasks: finished results older than 14 days removed")
         self.stdout.write(self.style.SUCCESS("housekeeping done"))

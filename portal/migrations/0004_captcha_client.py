@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('captcha', '0002_alter_captchastore_id'),
-        ('portal', '0002_groups'),
+        ('portal', '0003_login_lockout'),
     ]
 
     operations = [

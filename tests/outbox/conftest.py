@@ -1,0 +1,26 @@
+import pytest
+
+from portal.roles import EDITORS, SITE_OWNERS
+from tests.factories import UserFactory
+from tests.servers import free_port
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """The site's mailer is an SMTP server on a loopback port where nothing listens."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 5},
+        }
+    }
+
+
+@pytest.fixture
+def site_owner(db):
+    return UserFactory(username="zhanzhang", is_staff=True, groups=[SITE_OWNERS])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="bianji", is_staff=True, groups=[EDITORS])
