@@ -72,7 +72,7 @@ def comment_section(*, report: Report, page: str | None = None) -> CommentSectio
     """The heading count, whether the form is offered, and one page of threads (oldest first), each
     with its visible replies: two queries whatever the number of comments, none without any."""
     thread = _thread(report)
-    threads = Comment.objects.none()
+    threads = []  # an empty queryset would still be compiled when the page is rendered
     if thread.thread_count:  # most reports have no comments; building the query alone costs 2 ms
         replies = Comment.objects.visible().oldest_first().only(*COMMENT_COLUMNS)
         threads = (
