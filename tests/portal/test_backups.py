@@ -5,16 +5,20 @@ committed data, since pg_dump sees only what is committed."""
 import shutil
 from pathlib import Path
 
+import environ
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 
 from comments.models import Comment
 from portal import backups
+from reports import services as report_services
 from reports.models import Report
 from takedowns.models import TakedownNotice
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory
+from tests.servers import redis_server
 from tests.takedowns.helpers import PDF, pdf
 
 EVIDENCE = PDF + "证据：某某统计年鉴第 12 页扫描件。".encode()
@@ -95,3 +99,104 @@ def test_the_restore_drill_brings_back_every_row_and_every_upload(region, catego
         assert file.read() == EVIDENCE
     # The site writes on after a restore: sequences came back with the rows.
     assert ReportFactory(region=region, category=category).pk > max(r.pk for r in reports)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_cached_after_the_backup_are_not_served_after_a_restore(client, region, category, schema_back_if_lost):
+    """The shared cache outlives the database: without a bump it would keep serving the pages of
+    data the restore took away."""
+    with redis_server() as url:
+        redis = {
+            **environ.Env.cache_url_config(url),
+            "BACKEND": "portal.redis_cache.RedisCache",
+            "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        }
+        with override_settings(CACHES={"default": redis}):
+            report = ReportFactory(region=region, category=category, title="二〇二二年政府工作报告")
+            call_command("backup", verbosity=0)
+            report.title = "备份之后改过的标题"
+            report_services.report_save(report=report)
+            address = report.get_absolute_url()
+            assert "备份之后改过的标题" in client.get(address).content.decode()
+            assert client.get(address)["X-Page-Cache"] == "hit"
+
+            call_command("restore", str(backups.backups_list()[-1]), yes=True, verbosity=0)
+
+            page = client.get(address).content.decode()
+            assert "二〇二二年政府工作报告" in page and "备份之后改过的标题" not in page
+
+
+@pytest.mark.django_db
+def test_retention_keeps_the_newest_backups_and_nothing_else_is_touched(places, capsys):
+    places.BACKUP_KEEP = 2
+    Path(places.BACKUP_DIR).mkdir(parents=True)
+    (Path(places.BACKUP_DIR) / "notes.txt").write_text("运维笔记")
+    (Path(places.BACKUP_DIR) / "manual-copy").mkdir()
+
+    made = []
+    for _ in range(3):
+        call_command("backup")
+        made.append(backups.backups_list()[-1])
+
+    assert backups.backups_list() == made[1:]
+    assert not made[0].exists()
+    assert f"removed {made[0].name}" in capsys.readouterr().out
+    assert (Path(places.BACKUP_DIR) / "notes.txt").exists() and (Path(places.BACKUP_DIR) / "manual-copy").is_dir()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("damaged", [backups.DATABASE_FILE, backups.UPLOADS_FILE])
+def test_a_corrupted_backup_is_refused_and_nothing_is_changed(region, category, damaged, schema_back_if_lost):
+    ReportFactory(region=region, category=category, title="备份里的报告")
+    call_command("backup", verbosity=0)
+    (backup,) = backups.backups_list()
+    later = ReportFactory(region=region, category=category, title="备份之后的报告")
+    evidence = Path(settings.PRIVATE_MEDIA_ROOT) / "takedowns" / "later.pdf"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(EVIDENCE)
+    data = bytearray((backup / damaged).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (backup / damaged).write_bytes(bytes(data))
+
+    with pytest.raises(CommandError, match=f"{damaged} 的校验和不符.*拒绝恢复"):
+        call_command("restore", backup.name, yes=True)
+
+    assert Report.objects.filter(pk=later.pk).exists() and evidence.read_bytes() == EVIDENCE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_missing_its_checksums_is_refused(region, category, schema_back_if_lost):
+    call_command("backup", verbosity=0)
+    (backup,) = backups.backups_list()
+    (backup / backups.CHECKSUMS_FILE).unlink()
+    later = ReportFactory(region=region, category=category)
+
+    with pytest.raises(CommandError, match="缺少校验清单"):
+        call_command("restore", backup.name, yes=True)
+    assert Report.objects.filter(pk=later.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_without_yes_is_refused_and_changes_nothing(region, category, schema_back_if_lost):
+    call_command("backup", verbosity=0)
+    (backup,) = backups.backups_list()
+    later = ReportFactory(region=region, category=category)
+
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("restore", backup.name)
+    assert Report.objects.filter(pk=later.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_pg_dump_older_than_the_server_is_refused(places, tmp_path):
+    bin_dir = tmp_path / "old-postgresql" / "bin"
+    bin_dir.mkdir(parents=True)
+    old = bin_dir / "pg_dump"
+    old.write_text('#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n')
+    old.chmod(0o755)
+    places.PG_BIN_DIR = str(bin_dir)
+    server_major = connection.pg_version // 10000
+
+    with pytest.raises(CommandError, match=f"pg_dump 的版本（9）低于数据库服务器（{server_major}）.*DJANGO_PG_BIN_DIR"):
+        call_command("backup")
+    assert backups.backups_list() == []
