@@ -218,27 +218,27 @@ def backup_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
             archive.extractall(unpacked, filter="data")
         # pg_restore --clean drops every table: an open connection of ours must not hold it up.
         connections[using].close()
-        _run(
-            [
-                pg_restore,
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "--no-password",
-                f"--dbname={database['NAME']}",
-                str(path / DATABASE_FILE),
-            ],
-            database,
-        )
-        _swap_in(unpacked, uploads)
+        command = [pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--no-password"]
+        _run([*command, f"--dbname={database['NAME']}", str(path / DATABASE_FILE)], database)
     except tarfile.TarError as error:
-        raise BackupError(f"无法解开上传文件归档 {path / UPLOADS_FILE}：{error}") from error
-    finally:
         shutil.rmtree(unpacked, ignore_errors=True)
+        raise BackupError(f"无法解开上传文件归档 {path / UPLOADS_FILE}：{error}。数据库和上传文件均未改动。") from error
+    except BackupError as error:
+        shutil.rmtree(unpacked, ignore_errors=True)
+        raise BackupError(f"{error}\n数据库未改动（pg_restore 在一个事务里运行），上传文件也未改动。") from error
+    except BaseException:
+        shutil.rmtree(unpacked, ignore_errors=True)
+        raise
     # The shared cache (Redis) still holds pages and lookups built from the data before the
     # restore, under versions the restore did not change: every page records `site`.
     caching.invalidate(caching.SITE, ALL_REPORTS)
+    try:
+        _swap_in(unpacked, uploads)
+    except OSError as error:
+        raise BackupError(
+            f"数据库已恢复，但上传文件未能换入 {uploads}（{error}）。备份里的上传文件已解开在 {unpacked}，"
+            f"请手动把它移到 {uploads}。"
+        ) from error
 
 
 def _swap_in(unpacked: Path, uploads: Path) -> None:
@@ -248,6 +248,11 @@ def _swap_in(unpacked: Path, uploads: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
     if uploads.exists():
         uploads.rename(previous)
-    unpacked.rename(uploads)
+    try:
+        unpacked.rename(uploads)
+    except OSError:
+        if previous.exists():
+            previous.rename(uploads)
+        raise
     with contextlib.suppress(OSError):
         shutil.rmtree(previous)

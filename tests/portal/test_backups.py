@@ -2,7 +2,10 @@
 it was. Run on the test database of the embedded server (never the development database), with
 committed data, since pg_dump sees only what is committed."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import environ
@@ -18,9 +21,10 @@ from reports import services as report_services
 from reports.models import Report
 from takedowns.models import TakedownNotice
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory
-from tests.servers import redis_server
+from tests.servers import postgres_cluster, redis_server
 from tests.takedowns.helpers import PDF, pdf
 
+PROJECT = Path(__file__).resolve().parents[2]
 EVIDENCE = PDF + "证据：某某统计年鉴第 12 页扫描件。".encode()
 
 
@@ -200,3 +204,65 @@ def test_a_pg_dump_older_than_the_server_is_refused(places, tmp_path):
     with pytest.raises(CommandError, match=f"pg_dump 的版本（9）低于数据库服务器（{server_major}）.*DJANGO_PG_BIN_DIR"):
         call_command("backup")
     assert backups.backups_list() == []
+
+
+def test_an_operator_backs_up_and_restores_a_password_protected_server_and_the_password_never_shows(tmp_path):
+    """As in production: the commands run on their own, against PostgreSQL over TCP with a password
+    (a throw-away cluster). pg_dump and pg_restore are the real ones, behind wrappers that record
+    their command lines, which anyone on the machine could read (ps)."""
+    import psycopg2
+
+    secret = "Backup-pw-7Qx2"
+    with postgres_cluster() as cluster:
+        cluster.create_database("portal")
+        connect = {"host": "127.0.0.1", "port": cluster.port, "user": "postgres", "dbname": "portal"}
+        with psycopg2.connect(**connect) as db, db.cursor() as cursor:
+            cursor.execute("ALTER USER postgres PASSWORD %s", [secret])
+            cursor.execute("CREATE TABLE drill (id integer PRIMARY KEY, body text NOT NULL)")
+            cursor.execute("INSERT INTO drill VALUES (1, '2023年政府工作报告全文')")
+        hba = cluster.data / "pg_hba.conf"
+        hba.write_text(hba.read_text().replace(" trust", " scram-sha-256"))
+        cluster._run("pg_ctl", "-D", str(cluster.data), "reload")
+        with pytest.raises(psycopg2.OperationalError, match="password"):
+            psycopg2.connect(**connect, password="wrong").close()
+
+        wrappers, calls = tmp_path / "bin", tmp_path / "calls.log"
+        wrappers.mkdir()
+        for tool in ("pg_dump", "pg_restore"):
+            wrapper = wrappers / tool
+            wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0 $*" >> {calls}\nexec {cluster.bin / tool} "$@"\n')
+            wrapper.chmod(0o755)
+        private = tmp_path / "evidence"
+        (private / "takedowns").mkdir(parents=True)
+        (private / "takedowns" / "证据.pdf").write_bytes(EVIDENCE)
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("PG", "DJANGO_CACHE"))}
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "DATABASE_URL": f"postgres://postgres:{secret}@127.0.0.1:{cluster.port}/portal",
+            "DJANGO_PRIVATE_MEDIA_ROOT": str(private),
+            "DJANGO_BACKUP_DIR": str(tmp_path / "backups"),
+            "DJANGO_PG_BIN_DIR": str(wrappers),
+        }
+
+        def manage(*args: str) -> str:
+            done = subprocess.run(
+                [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, done.stderr
+            return done.stdout
+
+        manage("createcachetable")
+        assert "backup written" in manage("backup")
+        with psycopg2.connect(**connect, password=secret) as db, db.cursor() as cursor:
+            cursor.execute("DROP TABLE drill")
+        shutil.rmtree(private)
+
+        assert "restored" in manage("restore", "--yes", next((tmp_path / "backups").iterdir()).name)
+
+        with psycopg2.connect(**connect, password=secret) as db, db.cursor() as cursor:
+            cursor.execute("SELECT id, body FROM drill")
+            assert cursor.fetchall() == [(1, "2023年政府工作报告全文")]
+        assert (private / "takedowns" / "证据.pdf").read_bytes() == EVIDENCE
+        command_lines = calls.read_text()
+        assert "--format=custom" in command_lines and "--single-transaction" in command_lines
+        assert secret not in command_lines

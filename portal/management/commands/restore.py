@@ -30,7 +30,7 @@ class Command(BaseCommand):
         try:
             backups.backup_restore(path=path, using=options["database"])
         except backups.BackupError as error:
-            raise CommandError(f"{error}\n数据库和上传文件均未改动。") from error
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"restored {path} into database {name} and the private uploads"))
 
     def _confirm(self, name: str, path) -> None:
