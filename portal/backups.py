@@ -14,6 +14,7 @@ final name is always a whole backup, and retention never counts a half-written o
 import contextlib
 import datetime
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ DATABASE_FILE = "database.dump"
 UPLOADS_FILE = "private.tar"
 CHECKSUMS_FILE = "SHA256SUMS"
 BACKUP_NAME = re.compile(r"^backup-\d{8}-\d{6}-\d{6}$")
+logger = logging.getLogger(__name__)
 TOOL_SECONDS = 6 * 3600  # a dump or restore of a large database takes long; a hung one must still end
 
 
@@ -199,12 +201,12 @@ def backup_verify(path: Path) -> None:
             raise BackupError(f"备份文件 {path / name} 的校验和不符，文件已损坏或被改动，拒绝恢复。请换一个备份。")
 
 
-def backup_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
+def backup_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Replace the database and the uploads with the backup's.
 
     Order matters: the backup is verified and the uploads unpacked beside their directory before
     the database is touched; pg_restore runs in one transaction, so a failure leaves the database
-    as it was; only then are the uploads swapped in by renaming."""
+    as it was; only then are the uploads swapped in by renaming. Returns warnings for the operator."""
     backup_verify(path)
     pg_restore = pg_tool("pg_restore")
     _check_tool_version(pg_restore, using)
@@ -229,16 +231,41 @@ def backup_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     except BaseException:
         shutil.rmtree(unpacked, ignore_errors=True)
         raise
-    # The shared cache (Redis) still holds pages and lookups built from the data before the
-    # restore, under versions the restore did not change: every page records `site`.
-    caching.invalidate(caching.SITE, ALL_REPORTS)
     try:
         _swap_in(unpacked, uploads)
     except OSError as error:
+        swap_error = error
+    else:
+        swap_error = None
+    warnings = [] if _cached_pages_made_stale() else [CACHE_WARNING]
+    if swap_error is not None:
         raise BackupError(
-            f"数据库已恢复，但上传文件未能换入 {uploads}（{error}）。备份里的上传文件已解开在 {unpacked}，"
-            f"请手动把它移到 {uploads}。"
-        ) from error
+            f"数据库已恢复，但上传文件未能换入 {uploads}（{swap_error}）。备份里的上传文件已解开在 {unpacked}，"
+            f"请手动把它移到 {uploads}。" + "".join(warnings)
+        ) from swap_error
+    return warnings
+
+
+CACHE_WARNING = (
+    "缓存未能清除，其中可能还有恢复之前的页面。请在缓存可用后清除本站的缓存（Redis：对本站所用的库执行 "
+    "FLUSHDB，或等 DJANGO_PAGE_CACHE_SECONDS 过期）；数据库缓存表不存在时运行 `manage.py createcachetable`。"
+)
+
+
+def _cached_pages_made_stale() -> bool:
+    """The shared cache (Redis) still holds pages and lookups built from the data before the
+    restore, under versions the restore did not change; every page records `site`. The restore
+    itself is done by now, so a cache that cannot be reached (or, with the database cache, a
+    backup without its table) is reported, not raised."""
+    try:
+        before = caching.current_versions([caching.SITE])
+        # invalidate() only logs a cache that is down: the versions read back tell whether it took.
+        caching.invalidate(caching.SITE, ALL_REPORTS)
+        after = caching.current_versions([caching.SITE])
+    except Exception:
+        logger.exception("restore: the cached pages could not be made stale")
+        return False
+    return before != after
 
 
 def _swap_in(unpacked: Path, uploads: Path) -> None:

@@ -130,6 +130,29 @@ def test_pages_cached_after_the_backup_are_not_served_after_a_restore(client, re
             assert "二〇二二年政府工作报告" in page and "备份之后改过的标题" not in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_with_the_cache_down_completes_and_says_to_clear_the_cache(
+    region, category, capsys, schema_back_if_lost
+):
+    with redis_server() as url:
+        redis = {**environ.Env.cache_url_config(url), "BACKEND": "portal.redis_cache.RedisCache"}
+    # The Redis is gone from here on.
+    with override_settings(CACHES={"default": redis}):
+        report = ReportFactory(region=region, category=category, title="备份里的报告")
+        evidence = Path(settings.PRIVATE_MEDIA_ROOT) / "takedowns" / "证据.pdf"
+        evidence.parent.mkdir(parents=True)
+        evidence.write_bytes(EVIDENCE)
+        call_command("backup", verbosity=0)
+        report_services.reports_delete(report_ids=[report.pk])
+        shutil.rmtree(settings.PRIVATE_MEDIA_ROOT)
+
+        call_command("restore", backups.backups_list()[-1].name, yes=True)
+
+        assert "缓存未能清除" in capsys.readouterr().err
+        assert Report.objects.get(pk=report.pk).title == "备份里的报告"
+        assert evidence.read_bytes() == EVIDENCE
+
+
 @pytest.mark.django_db
 def test_retention_keeps_the_newest_backups_and_nothing_else_is_touched(places, capsys):
     places.BACKUP_KEEP = 2

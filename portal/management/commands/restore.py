@@ -28,9 +28,11 @@ class Command(BaseCommand):
         if not options["yes"]:
             self._confirm(name, path)
         try:
-            backups.backup_restore(path=path, using=options["database"])
+            warnings = backups.backup_restore(path=path, using=options["database"])
         except backups.BackupError as error:
             raise CommandError(str(error)) from error
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(warning))
         self.stdout.write(self.style.SUCCESS(f"restored {path} into database {name} and the private uploads"))
 
     def _confirm(self, name: str, path) -> None:
