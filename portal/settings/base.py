@@ -141,6 +141,16 @@ STORAGES = {
 # Uploaded evidence (takedown notices) lives outside the web root and is served to site owners only.
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
+# Backups (portal/backups.py, `manage.py backup` / `restore`): each one a directory under
+# BACKUP_DIR with the database (pg_dump custom format), a tar of PRIVATE_MEDIA_ROOT and their
+# SHA256SUMS; after a successful backup only the newest BACKUP_KEEP are kept. PG_BIN_DIR: where
+# pg_dump and pg_restore are; unset, the embedded server's, else the ones on PATH.
+BACKUP_DIR = Path(env("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("DJANGO_BACKUP_KEEP", default=14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"DJANGO_BACKUP_KEEP must be at least 1, not {BACKUP_KEEP}.")
+PG_BIN_DIR = env("DJANGO_PG_BIN_DIR", default="")
+
 
 def mailers_from_url(url: str) -> dict:
     """Django 6.1 MAILERS from one URL, e.g. smtp+tls://user:password@smtp.example.cn:587."""
