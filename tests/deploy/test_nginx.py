@@ -242,7 +242,7 @@ def test_hashed_static_files_are_cached_for_good_and_served_compressed(front):
 
 
 def test_the_client_address_is_the_readers_not_nginx_nor_what_the_client_claims(front, django_user_model):
-    """A failed admin login is logged with the client address (comments.client.client_ip)."""
+    """A failed admin login is logged with the client address (portal.client.client_ip)."""
     login = front.ask("/admin/login/")
     cookie = next(v.split(";")[0] for k, v in login.header_list if k.lower() == "set-cookie" and "csrftoken" in v)
     token = login.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
