@@ -2,6 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import sitemaps
 from reports.models import ReportStatus
@@ -36,7 +37,8 @@ def test_report_section_lists_published_reports_with_lastmod(client, region, cat
     root = parse(client.get("/sitemap-reports.xml"))
     urls = root.findall("sm:url", NS)
     assert [url.findtext("sm:loc", namespaces=NS) for url in urls] == [f"http://testserver{report.get_absolute_url()}"]
-    assert urls[0].findtext("sm:lastmod", namespaces=NS) == report.updated_at.date().isoformat()
+    # The site's own calendar day (Asia/Shanghai), which is a day ahead of UTC's from 16:00 UTC.
+    assert urls[0].findtext("sm:lastmod", namespaces=NS) == timezone.localdate(report.updated_at).isoformat()
     assert draft.get_absolute_url() not in client.get("/sitemap-reports.xml").content.decode()
 
 
