@@ -6,8 +6,15 @@ from django.core import signing
 from django.urls import reverse
 
 from portal.captcha import OneTimeCaptchaField
+from portal.selectors import site_configuration
 
-from .validators import strip_invalid_characters, validate_plain_text
+from .validators import (
+    DEFAULT_NICKNAME,
+    strip_invalid_characters,
+    validate_nickname,
+    validate_storable,
+    without_invisible_characters,
+)
 
 FORM_STAMP_SALT = "comments.form-stamp"
 
@@ -22,19 +29,21 @@ class CommentForm(forms.Form):
         label="昵称",
         max_length=30,
         required=False,
-        validators=[validate_plain_text],
-        widget=forms.TextInput(attrs={"placeholder": "网友", "autocomplete": "nickname"}),
+        validators=[validate_storable],
+        widget=forms.TextInput(attrs={"placeholder": DEFAULT_NICKNAME, "autocomplete": "nickname", "dir": "auto"}),
     )
     body = forms.CharField(
         label="评论内容",
         max_length=settings.COMMENTS_MAX_LENGTH,
         strip=False,
-        validators=[validate_plain_text],
+        validators=[validate_storable],
         error_messages={
             "required": "请填写评论内容。",
             "max_length": "评论最多 %(limit_value)d 字（现在 %(show_value)d 字）。",
         },
-        widget=forms.Textarea(attrs={"rows": 5, "data-counter": "", "placeholder": "文明发言，理性讨论"}),
+        widget=forms.Textarea(
+            attrs={"rows": 5, "data-counter": "", "placeholder": "文明发言，理性讨论", "dir": "auto"}
+        ),
     )
     email = forms.EmailField(
         label="邮箱",
@@ -53,10 +62,13 @@ class CommentForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "表单已失效，请重新提交。"})
     captcha = OneTimeCaptchaField()
 
-    def __init__(self, *args, report, **kwargs):
+    def __init__(self, *args, report, captcha_client: str | None = None, **kwargs):
+        """`captcha_client`: whom the captcha counts against (portal.captcha.client_of)."""
         super().__init__(*args, **kwargs)
         self.report = report
+        self.captcha_client = captcha_client
         self.fields["captcha"].widget.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
+        self.fields["captcha"].widget.client = captcha_client
         self.fields["stamp"].initial = form_stamp(report.pk)
 
     def redisplay(self) -> "CommentForm":
@@ -72,16 +84,32 @@ class CommentForm(forms.Form):
         if self._errors is None:
             # Not validated (the post was refused before that): show the text, no field errors.
             return CommentForm(
-                report=self.report, initial={k: data.get(k) for k in ("nickname", "body", "email", "parent")}
+                report=self.report,
+                captcha_client=self.captcha_client,
+                initial={k: data.get(k) for k in ("nickname", "body", "email", "parent")},
             )
         self.data = data
         return self
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        typed = self.cleaned_data["body"]
+        body = without_invisible_characters(typed)
         if not body.strip():
+            if typed.strip():
+                raise forms.ValidationError(
+                    "评论内容只有看不见的字符（如零宽空格），请输入文字后再提交。", code="invisible_only"
+                )
             raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
         return body
+
+    def clean_nickname(self):
+        typed = self.cleaned_data["nickname"]
+        nickname = without_invisible_characters(typed).strip()
+        if typed and not nickname:
+            raise forms.ValidationError("昵称只有看不见的字符（如零宽空格），请输入文字或留空。", code="invisible_only")
+        if nickname:
+            validate_nickname(nickname, site_name=site_configuration().site_name)
+        return nickname
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from reports.models import Report
 
-from .validators import validate_plain_text
+from .validators import DEFAULT_NICKNAME, validate_plain_text
 
 
 class CommentStatus(models.TextChoices):
@@ -51,7 +51,7 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="回复的评论", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    nickname = models.CharField("昵称", max_length=30, default="网友", validators=[validate_plain_text])
+    nickname = models.CharField("昵称", max_length=30, default=DEFAULT_NICKNAME, validators=[validate_plain_text])
     body = models.TextField("内容", max_length=settings.COMMENTS_MAX_LENGTH, validators=[validate_plain_text])
     email = models.EmailField("邮箱", blank=True, help_text="不公开，仅供站方联系。")
     status = models.CharField("状态", max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING)

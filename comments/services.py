@@ -6,14 +6,17 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from portal import caching
+from portal.selectors import site_configuration
 from reports import scopes as report_scopes
 from reports.models import Report
 
 from . import selectors
 from .models import Comment, CommentSettings, CommentStatus, CommentThread
+from .validators import DEFAULT_NICKNAME, validate_nickname, without_invisible_characters
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
@@ -71,14 +74,14 @@ def _check_flood(*, ip: str, configuration: CommentSettings, now: datetime.datet
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
     recent = Comment.objects.filter(ip=ip, created_at__gt=now - datetime.timedelta(hours=1))
+    last, count = recent.aggregate(last=Max("created_at"), count=Count("id")).values()
     interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
-    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
     if last is not None and now - last < interval:
         wait = int((interval - (now - last)).total_seconds()) + 1
         raise FloodLimited(
             f"发表太频繁了：同一网络每 {configuration.min_interval_seconds} 秒只能发表一条评论，请 {wait} 秒后再试。"
         )
-    if recent.count() >= configuration.hourly_limit:
+    if count >= configuration.hourly_limit:
         raise FloodLimited(f"发表太频繁了：同一网络每小时最多发表 {configuration.hourly_limit} 条评论，请稍后再试。")
 
 
@@ -94,7 +97,13 @@ def comment_create(
 ) -> Comment:
     """Store a reader's comment, or raise CommentRejected and store nothing."""
     configuration = CommentSettings.current()
-    body = body.strip()
+    body = without_invisible_characters(body).strip()
+    nickname = without_invisible_characters(nickname).strip()
+    if nickname:
+        try:
+            validate_nickname(nickname, site_name=site_configuration().site_name)
+        except ValidationError as error:
+            raise CommentRejected(error.messages[0]) from error
     now = timezone.now()
     with transaction.atomic():
         # Locking the report row orders this post after a concurrent takedown or withdrawal.
@@ -113,7 +122,7 @@ def comment_create(
         comment = Comment(
             report=report,
             parent=parent,
-            nickname=nickname.strip() or "网友",
+            nickname=nickname or DEFAULT_NICKNAME,
             body=body,
             email=email.strip(),
             status=status,
@@ -121,8 +130,13 @@ def comment_create(
             ip=ip,
             user_agent=user_agent,
         )
+        if not body:
+            raise CommentRejected("请填写评论内容。")
         try:
-            comment.full_clean()
+            # The report is locked above and the parent was just read; the database checks the
+            # constraints on INSERT, and the checks above guarantee them: validating them here
+            # would cost a query each.
+            comment.full_clean(exclude=["report", "parent"], validate_constraints=False)
         except ValidationError as error:
             raise CommentRejected("；".join(error.messages)) from error
         comment.save()

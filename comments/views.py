@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
+from portal import captcha
+from portal.client import client_ip, user_agent
 from reports.models import Report
 
 from . import selectors, services
-from .client import client_ip, user_agent
 from .forms import CommentForm
 from .models import Comment, CommentStatus
 from .validators import strip_invalid_characters
@@ -56,12 +57,13 @@ def _uncached(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _form_context(report: Report, parent_value: str | None, *, is_open: bool) -> dict:
-    """The form (with a new captcha) for a new comment or a reply, or none where comments are closed."""
-    parent = selectors.reply_parent(report=report, parent_id=_id_from_query(parent_value))
+def _form_context(request: HttpRequest, report: Report, *, is_open: bool) -> dict:
+    """The form (with the reader's captcha) for a new comment or a reply, or none where comments are closed."""
+    parent = selectors.reply_parent(report=report, parent_id=_id_from_query(request.GET.get("parent")))
     context = {"report": report, "parent": parent, "is_open": is_open}
     if is_open:
-        context["form"] = CommentForm(report=report, initial={"parent": parent.pk if parent else None})
+        initial = {"parent": parent.pk if parent else None}
+        context["form"] = CommentForm(report=report, captcha_client=captcha.client_of(request), initial=initial)
     return context
 
 
@@ -69,7 +71,7 @@ def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
     """The form as a fragment, fetched when the reader starts to comment."""
     report = _public_report(report_id)
     is_open = selectors.comments_are_open(report=report)
-    context = _form_context(report, request.GET.get("parent"), is_open=is_open)
+    context = _form_context(request, report, is_open=is_open)
     return _uncached(render(request, f"{PAGE}#comment_form", context))
 
 
@@ -81,7 +83,7 @@ def comment_page(request: HttpRequest, report_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     report = _public_report(report_id)
     section = selectors.comment_section(report=report, page=request.GET.get("page"))
-    context = {"section": section, **_form_context(report, request.GET.get("parent"), is_open=section.is_open)}
+    context = {"section": section, **_form_context(request, report, is_open=section.is_open)}
     posted = _id_from_query(request.GET.get("posted"))
     if posted is not None:
         context["posted"] = Comment.objects.filter(report=report, pk=posted).only("id", "status").first()
@@ -106,7 +108,7 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.public_report(report_id)
     if report is None:
         return _report_unavailable(request)
-    form = CommentForm(request.POST, report=report)
+    form = CommentForm(request.POST, report=report, captcha_client=captcha.client_of(request))
     # The same check CsrfViewMiddleware makes; it returns a response only when the check fails.
     if CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None:
         return _redisplay(request, form, status=403, message=CSRF_FAILED)
@@ -129,7 +131,9 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
         status = REJECTION_STATUS.get(type(rejection), 400)
         return _redisplay(request, form, status=status, message=rejection.message)
     if _is_fragment_request(request):
-        context = {"report": report, "comment": comment, "count": selectors.visible_count(report=report)}
+        # Only an approved comment changes the count read with the report.
+        count = selectors.visible_count(report=report) if comment.status == CommentStatus.APPROVED else None
+        context = {"report": report, "comment": comment, "count": count}
         return _uncached(render(request, f"{PAGE}#comment_posted", context, status=201))
     page = selectors.page_number_of(comment) if comment.status == CommentStatus.APPROVED else 1
     url = reverse("comments:page", kwargs={"report_id": report.pk})

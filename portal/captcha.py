@@ -10,19 +10,28 @@ django-simple-captcha draws the image and keeps the store; this module adds what
   with JavaScript (static/js/captcha.js asks the refresh view for a new key) and without it
   (the link reloads the form page).
 
-Every rendering of the widget creates a store row, so render it only on pages that are not cached.
+Every rendering of the widget may create a store row, so render it only on pages that are not
+cached. A widget told its client (`OneTimeCaptchaWidget.client`, see `client_of`) shows the client's
+unanswered captcha again instead, and each client keeps only its newest CAPTCHA_PER_CLIENT
+(`draw`): reloading a form, or "换一张" a thousand times, leaves a handful of rows.
 """
 
+import datetime
 import re
 import secrets
 
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+
+from .client import client_digest, client_ip
+from .models import CaptchaClient
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: what is left reads unambiguously in the distorted image.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -39,6 +48,63 @@ def challenge() -> tuple[str, str]:
     """CAPTCHA_CHALLENGE_FUNCT: (text drawn in the image, expected answer)."""
     text = "".join(secrets.choice(ALPHABET) for _ in range(captcha_settings.CAPTCHA_LENGTH))
     return text, text.lower()
+
+
+# One statement: the client's newest captcha that still leaves time to answer it, or else a new one,
+# owned by the client, whose oldest beyond the allowance are deleted (with their owner rows: the
+# foreign key cascades). The DELETE sees the rows from before the statement, so it keeps
+# `keep` - 1 of them besides the new one.
+_DRAW = """
+WITH reusable AS (
+    SELECT store.hashkey FROM {store} store JOIN {owners} owner ON owner.captcha_id = store.id
+    WHERE %(reuse)s AND owner.client = %(client)s AND store.expiration > now() + %(time_to_answer)s
+    ORDER BY store.id DESC LIMIT 1
+), drawn AS (
+    INSERT INTO {store} (challenge, response, hashkey, expiration)
+    SELECT %(challenge)s, %(response)s, %(key)s, now() + %(lifetime)s
+    WHERE NOT EXISTS (SELECT FROM reusable)
+    RETURNING id, hashkey
+), owned AS (
+    INSERT INTO {owners} (captcha_id, client) SELECT id, %(client)s FROM drawn
+), pruned AS (
+    DELETE FROM {store} WHERE EXISTS (SELECT FROM drawn) AND id IN (
+        SELECT captcha_id FROM {owners} WHERE client = %(client)s ORDER BY captcha_id DESC OFFSET %(keep)s - 1
+    )
+)
+SELECT hashkey FROM reusable UNION ALL SELECT hashkey FROM drawn
+"""
+
+
+def client_of(request: HttpRequest) -> str | None:
+    """Whom the captchas drawn for this request count against: the client address, as a digest."""
+    address = client_ip(request)
+    return client_digest(address) if address else None
+
+
+def draw(*, client: str | None, reuse: bool = True) -> str:
+    """The key of a captcha for `client`: its unanswered one if `reuse` and one is left with at least
+    half its lifetime, or else a new one. Without a client, always a new one."""
+    if client is None:
+        return CaptchaStore.generate_key()
+    text, answer = challenge()
+    lifetime = datetime.timedelta(minutes=int(captcha_settings.CAPTCHA_TIMEOUT))
+    sql = _DRAW.format(
+        store=connection.ops.quote_name(CaptchaStore._meta.db_table),
+        owners=connection.ops.quote_name(CaptchaClient._meta.db_table),
+    )
+    params = {
+        "reuse": reuse,
+        "client": client,
+        "time_to_answer": lifetime / 2,
+        "challenge": text,
+        "response": answer.lower(),
+        "key": secrets.token_hex(20),
+        "lifetime": lifetime,
+        "keep": settings.CAPTCHA_PER_CLIENT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def consume(*, key: str, answer: str) -> bool:
@@ -72,7 +138,16 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
 
     def __init__(self, attrs=None, fallback_url: str = ""):
         self.fallback_url = fallback_url
+        self.client: str | None = None  # see client_of; a form sets it for the request it answers
         super().__init__(attrs)
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        self._key = draw(client=self.client)
+        self._value = [self._key, ""]
+        self.id_ = self.build_attrs(attrs).get("id", None)
+
+    def refresh_url(self):
+        return reverse("captcha_refresh")
 
     def render(self, name, value, attrs=None, renderer=None):
         self.fetch_captcha_store(name, value, attrs, self.generator)

@@ -1,4 +1,5 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from captcha.models import CaptchaStore
 from django.db import models
 from django.db.models import Q
 
@@ -37,6 +38,25 @@ class SiteConfiguration(models.Model):
     @property
     def disclaimer_text(self) -> str:
         return self.disclaimer.replace("{site_name}", self.site_name)
+
+
+class CaptchaClient(models.Model):
+    """Which client a captcha was drawn for (an address digest, portal.client.client_digest), so
+    that portal.captcha can hand a client its unanswered captcha again and keep only its newest few.
+    Goes with the captcha row, however that is deleted (answered, burnt, expired)."""
+
+    captcha = models.OneToOneField(
+        CaptchaStore, primary_key=True, on_delete=models.DB_CASCADE, related_name="+", verbose_name="验证码"
+    )
+    client = models.CharField("客户端摘要", max_length=40)
+
+    class Meta:
+        ordering = ["-captcha"]
+        verbose_name = verbose_name_plural = "验证码归属"
+        indexes = [models.Index(fields=["client", "-captcha"], name="captcha_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.captcha_id} → {self.client[:8]}…"
 
 
 # Admin login throttling: django-axes' records under Chinese names, administered in portal/admin.py.

@@ -101,16 +101,20 @@ def _close(alias: str) -> None:
         connections[alias].close()
 
 
-def healthy_replicas() -> list[str]:
+def replica_states() -> dict[str, bool]:
+    """Whether each replica may serve reads now, from a check at most REPLICA_CHECK_SECONDS old."""
     now = time.monotonic()
-    healthy = []
+    states = {}
     for alias in replica_aliases():
         state = _health.get(alias)
         if state is None or now - state.checked_at >= settings.REPLICA_CHECK_SECONDS:
             state = _health[alias] = Health(now, _check(alias))
-        if state.healthy:
-            healthy.append(alias)
-    return healthy
+        states[alias] = state.healthy
+    return states
+
+
+def healthy_replicas() -> list[str]:
+    return [alias for alias, healthy in replica_states().items() if healthy]
 
 
 def mark_unavailable(alias: str) -> None:

@@ -5,19 +5,20 @@ from django.db import DEFAULT_DB_ALIAS
 
 from . import replicas
 
-# The apps whose rows anonymous pages show. The others are read right before they are written
-# (captcha answers, sessions, login lockouts, queued mail and tasks, the cache table), so a replica
-# that has not replayed the write yet would give a wrong answer.
-READ_REPLICA_APPS = frozenset({"reports", "comments", "takedowns", "search", "portal"})
-PRIMARY_ONLY_MODELS = frozenset({"portal.loginlockout", "portal.loginfailure", "portal.loginrecord"})
+# The apps whose rows anonymous pages show, and the site's settings. Everything else is read right
+# before it is written (captcha answers and their clients, sessions, login lockouts, queued mail and
+# tasks, the cache table), where a replica that has not replayed the write would answer wrongly.
+READ_REPLICA_APPS = frozenset({"reports", "comments", "takedowns", "search"})
+READ_REPLICA_MODELS = frozenset({("portal", "siteconfiguration")})
 
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
         meta = model._meta
-        if meta.app_label not in READ_REPLICA_APPS or meta.label_lower in PRIMARY_ONLY_MODELS:
-            return DEFAULT_DB_ALIAS
-        return replicas.read_alias()
+        # (app_label, model_name): the cache table's stand-in model has no other label.
+        if meta.app_label in READ_REPLICA_APPS or (meta.app_label, meta.model_name) in READ_REPLICA_MODELS:
+            return replicas.read_alias()
+        return DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints) -> str:
         return DEFAULT_DB_ALIAS

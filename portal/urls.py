@@ -19,6 +19,8 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    # Before simple-captcha's own URLs, whose refresh view it replaces at the same address.
+    path("captcha/refresh/", views.captcha_refresh, name="captcha_refresh"),
     path("captcha/", include("captcha.urls")),
     path("csp-report/", views.csp_report, name="csp_report"),
     path("takedown/", include("takedowns.urls")),

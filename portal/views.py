@@ -1,13 +1,15 @@
+from captcha.helpers import captcha_image_url
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from reports import scopes, selectors
 
-from . import csp_reports, outage
+from . import captcha, csp_reports, outage
 from .caching import built_from
 
 
@@ -74,3 +76,14 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     for violation in violations:
         violation.log()
     return HttpResponse(status=204)
+
+
+def captcha_refresh(request: HttpRequest) -> JsonResponse:
+    """ "换一张" (static/js/captcha.js): a new captcha for this client, in place of simple-captcha's
+    own view at the same address, which would add a row on every click."""
+    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+        raise Http404("没有这个页面")
+    key = captcha.draw(client=captcha.client_of(request), reuse=False)
+    response = JsonResponse({"key": key, "image_url": captcha_image_url(key), "audio_url": None})
+    add_never_cache_headers(response)
+    return response

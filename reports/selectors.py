@@ -258,3 +258,8 @@ def _published_literal(alias: str) -> str:
     sql, params = published_sql(alias)
     with connection.cursor() as cursor:
         return cursor.mogrify(sql, params).decode()
+
+
+def report_views(report_id: int) -> int | None:
+    """The view count of a report readers may see; None for any other."""
+    return Report.objects.published().filter(pk=report_id).values_list("views", flat=True).first()

@@ -160,18 +160,31 @@ def report_record_view(*, report_id: int) -> int | None:
     return row[0] if row else None
 
 
-_TALLY_UPSERT = """
+# Two statements, so that the count sees every writer that held the rows before us. The first
+# makes sure each group has a row and locks them all, in key order (two writers cannot deadlock); a
+# writer that changed a report of the group and has not committed yet holds one of them, so this
+# waits for it. The second then counts with a snapshot taken after the wait (READ COMMITTED): with
+# the writers before us and our own change, whatever the timing. A single INSERT … ON CONFLICT
+# counts with the snapshot of its start, before the wait, and two writers at once left the count
+# one short (tests/reports/test_concurrency.py).
+_TALLY_LOCK = """
 INSERT INTO reports_reporttally
     (region_id, category_id, year, count, big_region_id, province_id, prefecture_id)
-SELECT k.region_id, k.category_id, k.year,
-    (SELECT count(*) FROM reports_report r
-      WHERE r.region_id = k.region_id AND r.category_id = k.category_id
-        AND r.date >= make_date(k.year, 1, 1) AND r.date < make_date(k.year + 1, 1, 1)
-        AND {published}),
-    g.big_region_id, g.province_id, g.prefecture_id
+SELECT k.region_id, k.category_id, k.year, 0, g.big_region_id, g.province_id, g.prefecture_id
 FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS k(region_id, category_id, year)
 JOIN reports_region g ON g.id = k.region_id
-ON CONFLICT (region_id, category_id, year) DO UPDATE SET count = EXCLUDED.count
+ORDER BY k.region_id, k.category_id, k.year
+ON CONFLICT (region_id, category_id, year) DO UPDATE SET count = reports_reporttally.count
+"""
+
+_TALLY_RECOUNT = """
+UPDATE reports_reporttally t SET count = (
+    SELECT count(*) FROM reports_report r
+    WHERE r.region_id = k.region_id AND r.category_id = k.category_id
+        AND r.date >= make_date(k.year, 1, 1) AND r.date < make_date(k.year + 1, 1, 1)
+        AND {published})
+FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS k(region_id, category_id, year)
+WHERE t.region_id = k.region_id AND t.category_id = k.category_id AND t.year = k.year
 """
 
 _TALLY_REBUILD = """
@@ -186,21 +199,27 @@ GROUP BY region_id, category_id, extract(year FROM date)
 
 
 def tally_refresh(*, keys: Iterable[TallyKey]) -> None:
-    """Recount the published reports of the given (region, category, year) groups."""
+    """Recount the published reports of the given (region, category, year) groups. Call it after
+    the change to the reports, in the same transaction."""
     keys = sorted(set(keys))
     if not keys:
         return
     regions, categories, years = (list(column) for column in zip(*keys, strict=True))
     published, params = published_sql("r")
-    with connection.cursor() as cursor:
-        cursor.execute(_TALLY_UPSERT.format(published=published), [*params, regions, categories, years])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_TALLY_LOCK, [regions, categories, years])
+        cursor.execute(_TALLY_RECOUNT.format(published=published), [*params, regions, categories, years])
 
 
 @transaction.atomic
 def tally_rebuild() -> None:
-    """Recount everything (after bulk loads, or as housekeeping); every page may show a count."""
+    """Recount everything (after bulk loads, or as housekeeping); every page may show a count.
+
+    Writers wait until the rebuild has committed (readers do not: EXCLUSIVE lets them read): their
+    recount then follows it, and the rebuild cannot insert a group a writer has just created."""
     caching.invalidate(caching.SITE)
-    ReportTally.objects.all().delete()
     published, params = published_sql("reports_report")
     with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {ReportTally._meta.db_table} IN EXCLUSIVE MODE")
+        ReportTally.objects.all().delete()
         cursor.execute(_TALLY_REBUILD.format(published=published), params)

@@ -11,7 +11,7 @@ from portal.caching import built_from, depends_on
 from portal.replicas import without_pin
 from takedowns import selectors as takedown_selectors
 
-from . import scopes, selectors, services
+from . import scopes, selectors, services, visits
 from .models import BigRegion, Category, Region, ReportStatus
 from .pagination import paginate
 
@@ -127,7 +127,11 @@ def _unpublished_report(request: HttpRequest, report) -> HttpResponse:
 @csrf_exempt  # a cookie-less beacon from a cacheable page; it can only add one to a counter
 @require_POST
 def record_view(request: HttpRequest, pk: int) -> JsonResponse:
-    views = services.report_record_view(report_id=pk)
+    """Counts the visit if it is a reader's first in the window (reports.visits); shows the total either way."""
+    if visits.counts_as_view(request, pk):
+        views = services.report_record_view(report_id=pk)
+    else:
+        views = selectors.report_views(pk)
     if views is None:
         return JsonResponse({"error": "没有这篇报告"}, status=404)
     return JsonResponse({"views": views})

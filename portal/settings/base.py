@@ -39,6 +39,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes (portal.health) before everything: they must not need the host check, the HTTPS
+    # redirect or the page cache.
+    "portal.health.HealthCheckMiddleware",
     # First: a stored page keeps every header the others add (security headers, and the
     # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
     "portal.middleware.PageCacheMiddleware",
@@ -159,7 +162,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; nginx serves it (deploy/nginx.conf), whitenoise where nothing is in front.
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -167,6 +171,16 @@ STORAGES = {
 }
 # Uploaded evidence (takedown notices) lives outside the web root and is served to site owners only.
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
+
+# Backups (portal/backups.py, `manage.py backup` / `restore`): each one a directory under
+# BACKUP_DIR with the database (pg_dump custom format), a tar of PRIVATE_MEDIA_ROOT and their
+# SHA256SUMS; after a successful backup only the newest BACKUP_KEEP are kept. PG_BIN_DIR: where
+# pg_dump and pg_restore are; unset, the embedded server's, else the ones on PATH.
+BACKUP_DIR = Path(env("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("DJANGO_BACKUP_KEEP", default=14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"DJANGO_BACKUP_KEEP must be at least 1, not {BACKUP_KEEP}.")
+PG_BIN_DIR = env("DJANGO_PG_BIN_DIR", default="")
 
 
 def mailers_from_url(url: str) -> dict:
@@ -222,10 +236,15 @@ RESERVED_SLUGS = frozenset(
         "robots.txt",
         "hit",
         "csp-report",
+        "healthz",
+        "readyz",
     }
 )
 
 REPORTS_PER_PAGE = 20
+
+# The view counter (reports.visits): one view per reader (address digest) and report in this window.
+REPORTS_VIEW_WINDOW_MINUTES = env.int("REPORTS_VIEW_WINDOW_MINUTES", default=60)
 
 # Captcha (portal.captcha): characters drawn with `secrets`, each answer valid once for 10 minutes.
 # Never set CAPTCHA_TEST_MODE: tests read the answer from the store.
@@ -234,6 +253,8 @@ CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Unanswered captchas one client address keeps at most; drawing another deletes its oldest.
+CAPTCHA_PER_CLIENT = env.int("CAPTCHA_PER_CLIENT", default=5)
 
 # Behind a reverse proxy, the header (e.g. X-Forwarded-For or X-Real-IP) that carries the client
 # address; only set it when the proxy overwrites or appends to it. Unset: REMOTE_ADDR is used.
@@ -268,7 +289,7 @@ TAKEDOWN_MAX_ATTACHMENTS = 5
 TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 # Admin login throttling (django-axes). Failures are counted per username and per client address,
-# the address read as everywhere else on the site (comments.client.client_ip, TRUSTED_PROXY_HEADER);
+# the address read as everywhere else on the site (portal.client.client_ip, TRUSTED_PROXY_HEADER);
 # at the limit both are refused for the cool-off time, or, with 0 minutes, until a site owner
 # unlocks them in admin (登录锁定). Every failure and lockout stays in the failure log.
 INSTALLED_APPS += ["axes"]
@@ -277,7 +298,7 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = max(1, env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=max(0, env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))) or None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # portal/admin.py registers the logs in Chinese, with an unlock action

@@ -30,6 +30,11 @@ def browser():
 
 
 def _open_page(browser, **context_options):
+    # A reader's Chromium, not "HeadlessChrome", which the view counter takes for a crawler.
+    agent = (
+        f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{browser.version} Safari/537.36"
+    )
+    context_options.setdefault("user_agent", agent)
     context = browser.new_context(locale="zh-CN", **context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -17,6 +17,10 @@ def test_home_to_big_region_to_list_to_article(live_server, page, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text(report.display_title)
     expect(page.locator(".permalink")).to_contain_text(f"本文地址:{report.get_absolute_url()}")
     expect(page.locator(".views")).to_have_text("1")  # the beacon counted this visit
+    page.reload()  # the same reader again within the window: shown the total, not counted twice
+    expect(page.locator(".views")).to_have_text("1")
+    report.refresh_from_db()
+    assert report.views == 1
     assert screenshot(page, "article").stat().st_size > 10_000
 
 

@@ -402,7 +402,7 @@ def test_reply_to_a_reply_joins_the_same_thread(client, report, post_moderation)
 def test_reply_form_names_the_comment(client, report):
     parent = CommentFactory(report=report, nickname="李四")
     html = client.get(reverse("comments:form", kwargs={"report_id": report.pk}), {"parent": parent.pk})
-    assert "回复 <strong>李四</strong>" in html.content.decode()
+    assert "回复 <strong><bdi>李四</bdi></strong>" in html.content.decode()
 
 
 def test_reply_to_a_hidden_comment_is_refused(client, report):

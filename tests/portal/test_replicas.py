@@ -7,6 +7,7 @@ SELECTs on reports_report. The clusters are the test's own, never the embedded s
 the suite runs on."""
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -196,6 +197,9 @@ def test_anonymous_reads_are_served_by_the_replica(site):
     primary_reads = [line for line in reads.since("primary").splitlines() if "reports_" in line]
     assert not primary_reads, primary_reads
 
+    ready = site.ask("/readyz")
+    assert ready.status == 200 and json.loads(ready.html)["replicas"] == {"replica1": {"ok": True}}
+
 
 def test_staff_admin_and_writes_are_served_by_the_primary(site):
     staff = {"sessionid": site.staff_session}
@@ -301,5 +305,9 @@ def test_stopping_the_replica_mid_run_loses_no_request(site):
         assert site.ask(unique(site.article)).status == 200
         assert "report_article" in stopped.since("primary")
         assert re.search("read replica replica1 (unavailable|failed during)", site.server_log.read_text())
+        # The load balancer keeps sending readers: the primary serves; the replica is reported down.
+        time.sleep(CHECK_SECONDS + 0.5)
+        ready = site.ask("/readyz")
+        assert ready.status == 200 and json.loads(ready.html)["replicas"] == {"replica1": {"ok": False}}
     finally:
         site.replica.start()
