@@ -11,6 +11,7 @@ of a few keys, whatever the number of pages that depend on them. Design note: do
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -48,12 +49,14 @@ class VersionReads:
 
     known: dict[str, str] = field(default_factory=dict)
     given_out: dict[str, str] = field(default_factory=dict)
+    newest_bump: int = 0  # when the most recently bumped of the known versions was bumped
 
     def learn(self, found: dict[str, str | None]) -> None:
         for scope, version in found.items():
             if version is None:
                 version = self.given_out[scope] = secrets.token_hex(8)
             self.known[scope] = version
+            self.newest_bump = max(self.newest_bump, bumped_at(version))
 
     def forget(self, scopes: Iterable[str]) -> None:
         for scope in scopes:
@@ -131,6 +134,24 @@ def get_with_versions(key: str, scopes: Iterable[str]) -> tuple[Any, dict[str, s
     return found.get(key), {scope: found.get(_version_key(scope)) for scope in scopes}
 
 
+def _bumped_version() -> str:
+    # The time in the version lets a request tell that data it is built from changed moments ago,
+    # so that it reads from the primary, not a replica that may not have replayed the change yet.
+    return f"{int(time.time())}-{secrets.token_hex(8)}"
+
+
+def bumped_at(version: str) -> int:
+    """When a version was given by a bump (Unix seconds), 0 for one never bumped."""
+    stamp, dash, _ = version.partition("-")
+    return int(stamp) if dash and stamp.isdigit() else 0
+
+
+def changed_within(seconds: float) -> bool:
+    """Whether a scope the current request read the version of was bumped in the last `seconds`."""
+    reads = _reads.get()
+    return reads is not None and reads.newest_bump > time.time() - seconds
+
+
 def invalidate(*scopes: str) -> None:
     """Make everything built from these scopes stale, on every process sharing the cache.
 
@@ -145,7 +166,7 @@ def invalidate(*scopes: str) -> None:
 
     def bump() -> None:
         try:
-            cache.set_many({_version_key(scope): secrets.token_hex(8) for scope in scopes}, timeout=None)
+            cache.set_many({_version_key(scope): _bumped_version() for scope in scopes}, timeout=None)
         except CacheUnavailable:
             # The write itself must not fail for it. A cache that restarts empty holds nothing stale;
             # one that was only unreachable keeps its pages until they expire (PAGE_CACHE_SECONDS).

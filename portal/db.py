@@ -3,12 +3,16 @@
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.transaction import TransactionManagementError
+
+from .replicas import read_alias
 
 
 @contextmanager
-def session_settings(*, whole_transaction: bool = False, **values: str | int) -> Iterator[None]:
+def session_settings(
+    *, whole_transaction: bool = False, using: str | None = None, **values: str | int
+) -> Iterator[None]:
     """Run the block with the given settings, e.g. `session_settings(work_mem="64MB")`.
 
     They are set for the transaction only (SET LOCAL), never for the session: connections persist
@@ -19,31 +23,36 @@ def session_settings(*, whole_transaction: bool = False, **values: str | int) ->
     queries after it are planned as usual. With whole_transaction=True the block is an atomic block
     of its own and the values last until its transaction ends: nothing to put back, one statement
     a setting fewer.
+
+    They apply to the database the current reads go to (a read replica for anonymous readers,
+    portal.replicas) unless `using` names another.
     """
+    if using is None:
+        using = read_alias()
     if whole_transaction:
-        with transaction.atomic():
-            _set_local(values)
+        with transaction.atomic(using=using):
+            _set_local(values, using)
             yield
         return
-    if not connection.in_atomic_block:
+    if not connections[using].in_atomic_block:
         raise TransactionManagementError(
             "SET LOCAL outside a transaction lasts one statement; open a transaction first."
         )
-    previous = _set_local(values)
+    previous = _set_local(values, using)
     try:
         yield
     except DatabaseError:
         raise  # the transaction is aborted and will run nothing more; its rollback discards the values
     except BaseException:
-        _set_local(previous)
+        _set_local(previous, using)
         raise
-    _set_local(previous)
+    _set_local(previous, using)
 
 
-def _set_local(values: Mapping[str, str | int]) -> dict[str, str]:
+def _set_local(values: Mapping[str, str | int], using: str) -> dict[str, str]:
     """SET LOCAL each value, as parameters; returns the values they replace."""
     previous = {}
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         for name, value in values.items():
             cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, str(value)])
             previous[name] = cursor.fetchone()[0]

@@ -21,6 +21,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
+from .replicas import replica_states
+
 LIVENESS_PATH = "/healthz"
 READINESS_PATH = "/readyz"
 PROBE_PATHS = frozenset({LIVENESS_PATH, READINESS_PATH})
@@ -98,7 +100,9 @@ def liveness() -> HttpResponse:
 def readiness() -> HttpResponse:
     checks = run_checks()
     ready = all(result["ok"] for result in checks.values())
-    response = JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    # Reported, never a reason to be unready: the primary serves what a skipped replica would.
+    replicas = {alias: {"ok": healthy} for alias, healthy in replica_states().items()}
+    response = JsonResponse({"ready": ready, "checks": checks, "replicas": replicas}, status=200 if ready else 503)
     if not ready:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -14,6 +14,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from . import caching, health
+from .replicas import PIN_COOKIE
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ def page_key(request) -> str | None:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path.startswith(settings.STATIC_URL):
         return None
+    if PIN_COOKIE in request.COOKIES:
+        return None  # the reader has just written and must see it (portal.replicas)
     if request.path in health.PROBE_PATHS:
         return None  # a probe must not read the cache, which may live in the database
     try:

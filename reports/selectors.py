@@ -9,6 +9,7 @@ from django.db.models import Sum
 from comments.models import CommentThread
 from portal.caching import cached_lookup
 from portal.db import PreparedStatement
+from portal.replicas import read_connection
 
 from . import scopes
 from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally, published_sql
@@ -140,22 +141,24 @@ def report_for_article(pk: int) -> Report | None:
     """The report with all an article shows of it: its places, whether readers may see it, and its
     comment counts, in one prepared statement. Its category and big region come from the shared
     navigation."""
-    with connection.cursor() as cursor:
+    database = read_connection(Report)
+    with database.cursor() as cursor:
         _article_statement().execute(cursor, (pk,))
         row = cursor.fetchone()
     if row is None:
         return None
+    db = database.alias
     columns = iter(row)
-    report = Report.from_db("default", _REPORT_COLUMNS, [next(columns) for _ in _REPORT_COLUMNS])
+    report = Report.from_db(db, _REPORT_COLUMNS, [next(columns) for _ in _REPORT_COLUMNS])
     report.is_public = next(columns)
     thread = [next(columns) for _ in _THREAD_COLUMNS]
     places = [[next(columns) for _ in _REGION_COLUMNS] for _ in range(3)]
     # Cached on the report like select_related does, a missing row included (no query for it later).
-    thread = None if thread[0] is None else CommentThread.from_db("default", _THREAD_COLUMNS, thread)
+    thread = None if thread[0] is None else CommentThread.from_db(db, _THREAD_COLUMNS, thread)
     Report.comment_thread.related.set_cached_value(report, thread)
     report.category, report.big_region = _category_and_big_region(report)
     report.region, report.province, report.prefecture = (
-        None if place[0] is None else Region.from_db("default", _REGION_COLUMNS, place) for place in places
+        None if place[0] is None else Region.from_db(db, _REGION_COLUMNS, place) for place in places
     )
     for place in (report.region, report.province, report.prefecture):
         if place is not None:
@@ -172,14 +175,15 @@ class ArticleLists:
 
 def article_lists(report: Report, *, related: int = 10) -> ArticleLists:
     """Previous, next and related reports under an article, in one prepared statement."""
-    with connection.cursor() as cursor:
+    database = read_connection(Report)
+    with database.cursor() as cursor:
         _lists_statement().execute(
             cursor, (report.category_id, report.big_region_id, report.date, report.pk, report.region_id, related)
         )
         rows = cursor.fetchall()
     found = {1: [], 2: [], 3: []}
     for part, *values in rows:
-        listed = Report.from_db("default", _LIST_COLUMNS, values)
+        listed = Report.from_db(database.alias, _LIST_COLUMNS, values)
         listed.category, listed.big_region = _category_and_big_region(listed)
         if part == 3:
             listed.region = report.region

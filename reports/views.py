@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from comments import selectors as comment_selectors
 from portal.caching import built_from, depends_on
+from portal.replicas import without_pin
 from takedowns import selectors as takedown_selectors
 
 from . import scopes, selectors, services, visits
@@ -122,6 +123,7 @@ def _unpublished_report(request: HttpRequest, report) -> HttpResponse:
     return response
 
 
+@without_pin  # a cookie-less beacon: the reader reads no count back, the article stays cached
 @csrf_exempt  # a cookie-less beacon from a cacheable page; it can only add one to a counter
 @require_POST
 def record_view(request: HttpRequest, pk: int) -> JsonResponse:

@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -50,7 +51,9 @@ class PostgresCluster:
     """A throw-away PostgreSQL cluster of its own, built with the binaries pgserver ships, listening
     on a loopback port; stop() and start() take it down and bring it back under the same address."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, replica_of: "PostgresCluster | None" = None, settings: dict[str, str] | None = None) -> None:
+        """A new cluster; with `replica_of` (running), a streaming replica of it (pg_basebackup -R).
+        `settings` are passed to the server at every start, e.g. {"log_statement": "all"}."""
         import importlib.util
         import os
         import tempfile
@@ -60,11 +63,19 @@ class PostgresCluster:
         self.bin = Path(importlib.util.find_spec("pgserver").origin).parent / "pginstall" / "bin"
         self.data = Path(tempfile.mkdtemp(prefix="portal-pg-"))
         self.port = free_port()
+        self.settings = settings or {}
         # PostgreSQL refuses to run as root; pgserver runs its clusters as the user "pgserver" then.
         self.user = "pgserver" if os.geteuid() == 0 else None
         if self.user:
             shutil.chown(self.data, self.user, self.user)
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=utf8", "-U", "postgres")
+        if replica_of is None:
+            # initdb's defaults already allow streaming: wal_level=replica, max_wal_senders=10, and
+            # replication connections from loopback trusted.
+            self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=utf8", "-U", "postgres")
+        else:
+            source = ("-h", "127.0.0.1", "-p", str(replica_of.port), "-U", "postgres")
+            # -R writes primary_conninfo and standby.signal: it starts as a hot standby.
+            self._run("pg_basebackup", *source, "-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast")
 
     def url(self, database: str = "portal") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -74,6 +85,7 @@ class PostgresCluster:
 
     def start(self) -> None:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.data}"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "log"), "-o", options, "start")
 
     def stop(self) -> None:
@@ -81,6 +93,16 @@ class PostgresCluster:
 
     def create_database(self, name: str) -> None:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    @property
+    def log(self) -> Path:
+        return self.data / "log"
+
+    def sql(self, statement: str, database: str = "portal") -> str:
+        """Run one statement with psql; its output, unaligned."""
+        command = [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        command += ["-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement]
+        return subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
 
     def remove(self) -> None:
         if (self.data / "postmaster.pid").exists():

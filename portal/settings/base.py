@@ -45,6 +45,8 @@ MIDDLEWARE = [
     # First: a stored page keeps every header the others add (security headers, and the
     # Content-Security-Policy whose nonce its body carries), so a hit needs none of them to run.
     "portal.middleware.PageCacheMiddleware",
+    # Next: a page cache miss of an anonymous reader is built from a replica's rows.
+    "portal.replicas.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.limits.RequestBodyLimitMiddleware",  # before anything can read a body
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +85,31 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Read replicas (portal.replicas, portal.routers): DATABASE_REPLICA_URLS, comma-separated, adds
+# "replica1", "replica2" … for the reads of anonymous pages. Each connects within 3 s unless its
+# URL says ?connect_timeout=, so a replica that is unreachable costs a reader little.
+def replica_databases(primary: dict) -> dict[str, dict]:
+    replicas = {}
+    for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+        replica = environ.Env.db_url_config(url)
+        replica["CONN_MAX_AGE"] = primary.get("CONN_MAX_AGE", 0)
+        replica["CONN_HEALTH_CHECKS"] = True
+        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        replica["TEST"] = {"MIRROR": "default"}  # never a test database of its own
+        replicas[f"replica{number}"] = replica
+    return replicas
+
+
+DATABASES |= replica_databases(DATABASES["default"])
+DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
+# A reader who has just written reads from the primary for this long (a signed cookie).
+REPLICA_PIN_SECONDS = env.int("DJANGO_REPLICA_PIN_SECONDS", default=10)
+# A replica replaying further behind than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env.int("DJANGO_REPLICA_MAX_LAG_SECONDS", default=30)
+# How long each process trusts a replica's last health check.
+REPLICA_CHECK_SECONDS = env.int("DJANGO_REPLICA_CHECK_SECONDS", default=5)
 
 # One cache shared by every worker (and every app server): pages, versions and lookups must be
 # invalidated everywhere at once. Production: redis://host:6379/0 (Redis or Valkey). Unset: a table

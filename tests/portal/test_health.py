@@ -44,6 +44,7 @@ def test_readyz_reports_each_check_and_is_never_cached(client):
     assert response.json() == {
         "ready": True,
         "checks": {"database": {"ok": True}, "migrations": {"ok": True}, "cache": {"ok": True}},
+        "replicas": {},  # none configured; tests/portal/test_replicas.py reports a real one
     }
     assert "no-store" in response["Cache-Control"] and "Retry-After" not in response
     assert "X-Page-Cache" not in client.get("/readyz")
