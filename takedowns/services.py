@@ -181,6 +181,27 @@ def receipt_next(*, now: datetime.datetime) -> str:
     return f"TD-{year}-{number:06d}"
 
 
+class UploadsNotSaved(Exception):
+    """The attached files could not be written (a full disk, a quota): nothing of the submission
+    was kept, neither rows nor files, and it may be sent again."""
+
+    message = "服务器暂时无法保存上传的文件，提交未完成（没有保存任何内容）。请稍后重新提交；您填写的文字已保留。"
+
+
+def _attach_all(*, notice: TakedownNotice, uploads: list[tuple[UploadedFile, str]]) -> list[TakedownAttachment]:
+    """Store each (upload, kind); if one cannot be written, remove those already written and raise
+    UploadsNotSaved, so that the transaction around it leaves no row and no file behind."""
+    attached: list[TakedownAttachment] = []
+    try:
+        for upload, kind in uploads:
+            attached.append(_attach(notice=notice, upload=upload, kind=kind))
+    except OSError as error:
+        for attachment in attached:
+            attachment.file.storage.delete(attachment.file.name)
+        raise UploadsNotSaved from error
+    return attached
+
+
 def _attach(*, notice: TakedownNotice, upload: UploadedFile, kind: str) -> TakedownAttachment:
     content_type = sniff_content_type(upload)
     attachment = TakedownAttachment(
@@ -191,8 +212,12 @@ def _attach(*, notice: TakedownNotice, upload: UploadedFile, kind: str) -> Taked
         size=upload.size,
     )
     attachment.file.save(storage_name(content_type), upload, save=False)
-    attachment.full_clean()
-    attachment.save()
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 
@@ -249,10 +274,8 @@ def notice_create(
         TakedownItem.objects.create(
             notice=notice, kind=item.kind, address=item.address, report=item.report, **_comment_field(item)
         )
-    if filed_by_agent:
-        _attach(notice=notice, upload=authorisation, kind=AttachmentKind.AUTHORISATION)
-    for upload in attachments:
-        _attach(notice=notice, upload=upload, kind=AttachmentKind.EVIDENCE)
+    uploads = [(authorisation, AttachmentKind.AUTHORISATION)] if filed_by_agent else []
+    _attach_all(notice=notice, uploads=[*uploads, *((upload, AttachmentKind.EVIDENCE) for upload in attachments)])
     _event(
         notice=notice,
         actor=None,
@@ -403,8 +426,7 @@ def counter_notice_create(
     )
     counter.full_clean()
     counter.save(force_insert=True)
-    for upload in attachments:
-        _attach(notice=notice, upload=upload, kind=AttachmentKind.COUNTER_EVIDENCE)
+    _attach_all(notice=notice, uploads=[(upload, AttachmentKind.COUNTER_EVIDENCE) for upload in attachments])
     restore_now = due <= now
     if restore_now:
         notice = _restore(notice=notice, now=now, note="依据条例第十七条，收到反通知后立即恢复")

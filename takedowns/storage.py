@@ -1,4 +1,6 @@
 import os
+import tempfile
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -24,6 +26,24 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("private files have no public URL")
+
+    def _save(self, name, content):
+        """Written beside its place and linked in only when whole: a disk that fills up midway leaves
+        no half-written evidence behind (the caller sees the OSError)."""
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                for chunk in content.chunks():
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(partial, path)  # never replaces a file already there (save() chose a free name)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(partial)
+        return name
 
 
 private_storage = PrivateStorage()

@@ -14,6 +14,7 @@ from .models import NoticeStatus, TakedownNotice
 from .tokens import counter_token_is_valid
 
 RECEIPT_SESSION_KEY = "takedown_receipt"
+RETRY_AFTER_SECONDS = 300  # a full disk takes an operator to clear
 
 
 def _hosts(request: HttpRequest) -> list[str]:
@@ -22,24 +23,36 @@ def _hosts(request: HttpRequest) -> list[str]:
 
 @never_cache
 def notice_create(request: HttpRequest) -> HttpResponse:
+    status = 200
     if request.method == "POST":
+        status = 400
         form = NoticeForm(request.POST, request.FILES, hosts=_hosts(request))
         if form.is_valid():
             try:
                 notice = services.notice_create(**form.service_arguments())
             except ValidationError as error:
                 form.add_error(None, error)
+            except services.UploadsNotSaved as error:
+                form.add_error(None, error.message)
+                status = 503
             else:
                 request.session[RECEIPT_SESSION_KEY] = notice.receipt
                 return redirect("takedowns:received")
     else:
         form = NoticeForm(hosts=_hosts(request))
-    return render(
-        request,
-        "takedowns/notice_form.html",
-        {"form": form, "files_not_kept": FILES_NOT_KEPT if form.is_bound else ""},
-        status=400 if form.is_bound else 200,
+    return _form_page(request, "takedowns/notice_form.html", {"form": form}, status=status)
+
+
+def _form_page(request: HttpRequest, template: str, context: dict, *, status: int) -> HttpResponse:
+    """A form again, with what was typed; files are never kept (FILES_NOT_KEPT). A 503 (the uploads
+    could not be written) says when to try again."""
+    form = context["form"]
+    response = render(
+        request, template, {**context, "files_not_kept": FILES_NOT_KEPT if form.is_bound else ""}, status=status
     )
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache
@@ -72,24 +85,24 @@ def counter_notice_create(request: HttpRequest, receipt: str) -> HttpResponse:
             else "该投诉当前不处于可提交反通知的状态。"
         )
         return _counter_refused(request, message, 409)
+    status = 200
     if request.method == "POST":
+        status = 400
         form = CounterNoticeForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.counter_notice_create(notice=notice, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
+            except services.UploadsNotSaved as error:
+                form.add_error(None, error.message)
+                status = 503
             else:
                 notice.refresh_from_db()
                 return render(request, "takedowns/counter_received.html", {"notice": notice})
     else:
         form = CounterNoticeForm()
-    return render(
-        request,
-        "takedowns/counter_form.html",
-        {"form": form, "notice": notice, "files_not_kept": FILES_NOT_KEPT if form.is_bound else ""},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, "takedowns/counter_form.html", {"form": form, "notice": notice}, status=status)
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
