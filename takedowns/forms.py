@@ -118,10 +118,13 @@ class NoticeForm(FieldsetsMixin, forms.Form):
     )
     captcha = OneTimeCaptchaField(fallback_url="/takedown/", help_text="看不清可以点“换一张”。")
 
-    def __init__(self, *args, hosts: list[str], **kwargs):
+    def __init__(self, *args, hosts: list[str], captcha_client: str | None = None, **kwargs):
+        """`captcha_client`: whom the captcha counts against (portal.captcha.client_of), so that
+        reloading the form shows the same unanswered captcha instead of drawing another."""
         super().__init__(*args, **kwargs)
         self.hosts = hosts
         self.resolved_items = []
+        self.fields["captcha"].widget.client = captcha_client
 
     def clean_addresses(self):
         text = self.cleaned_data["addresses"]

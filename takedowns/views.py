@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
+from portal import captcha
 from portal.pagination import page_of
 
 from . import selectors, services
@@ -26,7 +27,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        form = NoticeForm(request.POST, request.FILES, hosts=_hosts(request))
+        form = NoticeForm(request.POST, request.FILES, hosts=_hosts(request), captcha_client=captcha.client_of(request))
         if form.is_valid():
             try:
                 notice = services.notice_create(**form.service_arguments())
@@ -39,7 +40,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                 request.session[RECEIPT_SESSION_KEY] = notice.receipt
                 return redirect("takedowns:received")
     else:
-        form = NoticeForm(hosts=_hosts(request))
+        form = NoticeForm(hosts=_hosts(request), captcha_client=captcha.client_of(request))
     return _form_page(request, "takedowns/notice_form.html", {"form": form}, status=status)
 
 

@@ -110,3 +110,9 @@ def test_no_address_is_stored_with_the_captcha(report):
     Client(REMOTE_ADDR="203.0.113.77").get(reverse("comments:form", kwargs={"report_id": report.pk}))
     owner = CaptchaClient.objects.get()
     assert "203.0.113.77" not in owner.client and re.fullmatch(r"[0-9a-f]{40}", owner.client)
+
+
+def test_reloading_the_takedown_form_makes_one_captcha():
+    claimant = Client(REMOTE_ADDR="203.0.113.9")
+    keys = {captcha_key(claimant.get(reverse("takedowns:notice"))) for _ in range(20)}
+    assert len(keys) == 1 and CaptchaStore.objects.count() == 1
