@@ -9,6 +9,7 @@ whose recorded versions differ from the current ones is stale and built again. B
 of a few keys, whatever the number of pages that depend on them. Design note: docs/caching.md.
 """
 
+import hashlib
 import logging
 import secrets
 import time
@@ -18,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache as memoise
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -180,6 +182,27 @@ def invalidate(*scopes: str) -> None:
 
 
 @memoise
+def release() -> str:
+    """What code and templates this process serves, as a short digest: part of the key of every
+    cached page and lookup, so that a deploy never serves pages rendered by the code before it
+    (versions stay shared: an edit on an app server still running the old code reaches the new).
+    DJANGO_RELEASE (e.g. the commit) names it; otherwise the project's source files are hashed."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.sha256()
+    suffixes = {".py", ".html", ".txt", ".xml", ".css", ".js", ".svg"}
+    roots = [Path(settings.BASE_DIR) / name for name in RELEASE_SOURCES]
+    for path in sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.suffix in suffixes):
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# The folders whose files make what a page looks like (tests and benchmarks do not).
+RELEASE_SOURCES = ("portal", "reports", "comments", "takedowns", "search", "outbox", "templates", "static")
+
+
+@memoise
 def _purge_hook() -> Callable[[list[str]], None]:
     return import_string(settings.PAGE_CACHE_PURGE_HOOK)
 
@@ -194,7 +217,7 @@ def cached_lookup(name: str, scopes: Iterable[str], compute: Callable[[], Any], 
     the versions not yet read are fetched in one round trip; within a page-cached request, a value
     this process built under the same versions costs none."""
     scopes = [SITE, *scopes]
-    key = f"lookup:{name}"
+    key = f"lookup:{release()}:{name}"
     reads = _reads.get()
     try:
         if reads is None:

@@ -89,7 +89,7 @@ def page_key(request) -> str | None:
         address = request.build_absolute_uri()
     except DisallowedHost:
         return None
-    return "page:" + hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{caching.release()}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def look_up(key: str) -> tuple[CachedPage | None, dict[str, str | None]]:

@@ -125,6 +125,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=24 * 3600)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("DJANGO_PAGE_CACHE_SHARED_MAX_AGE", default=60)
 PAGE_CACHE_PURGE_HOOK = env("DJANGO_PAGE_CACHE_PURGE_HOOK", default="portal.caching.purge_nothing")
+# What this deploy serves (e.g. the commit), part of the key of every cached page and lookup, so a
+# deploy never serves pages of the code before it. Unset: a digest of the project's source files.
+RELEASE = env("DJANGO_RELEASE", default="")
 
 # Content-Security-Policy (Django's ContentSecurityPolicyMiddleware). Scripts come from the site
 # only and carry the request's nonce ({% csp_nonce_attr %}); no inline script, event handler, style

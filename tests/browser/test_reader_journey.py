@@ -41,3 +41,17 @@ def test_navigation_works_without_javascript(live_server, no_js_page):
     no_js_page.get_by_role("navigation", name="导航菜单").get_by_role("link", name="报告").click()
     no_js_page.get_by_role("link", name=report.title).click()
     expect(no_js_page.get_by_role("heading", level=1)).to_have_text(report.display_title)
+
+
+def test_reader_pages_load_nothing_that_fails(live_server, page):
+    """Every request a reader's browser makes answers: no 404 for a favicon it goes looking for."""
+    report = ReportFactory(region=jishou())
+    failed = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    for path in ("/", report.get_absolute_url()):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+    assert failed == []
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server.url + icon).status == 200

@@ -73,3 +73,33 @@ def test_sitewide_markup_is_built_once_per_site_version():
     caching.invalidate(caching.SITE)  # an editor saved the site settings
     assert in_request(lambda: caching.sitewide(name, build)) == 2
     assert caching.sitewide(name, build) == 3  # outside a page-cached request: simply built
+
+
+@pytest.fixture
+def release(settings):
+    def deploy(name: str) -> None:
+        settings.RELEASE = name
+        caching.release.cache_clear()
+
+    yield deploy
+    caching.release.cache_clear()
+
+
+def test_a_deploy_never_serves_pages_cached_by_the_code_before_it(client, report, release):
+    release("before")
+    assert client.get(report.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(report.get_absolute_url())["X-Page-Cache"] == "hit"
+    release("after")
+    assert client.get(report.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_without_a_release_name_a_changed_template_makes_a_new_release(release, settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>旧</p>")
+    settings.BASE_DIR = tmp_path
+    release("")
+    before = caching.release()
+    template.write_text("<p>新</p>")
+    release("")
+    assert caching.release() != before
