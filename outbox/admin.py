@@ -4,12 +4,14 @@ ones again. Messages are records: never added, edited or deleted here."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
+from portal.admin_base import ReadOnlyMixin
+
 from . import services
 from .models import EmailStatus, OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at", "error"]
     list_filter = ["status"]
     search_fields = ["to", "subject"]
@@ -18,15 +20,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     fields = ["to", "subject", "body", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
     readonly_fields = fields
     actions = ["resend"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm(services.RESEND_PERMISSION)

@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from portal.admin_base import ReadOnlyMixin
+
 from . import masking, services
 from .forms import CounterNoticeForm
 from .models import (
@@ -69,20 +71,11 @@ class MaskedPersonalDataMixin:
         return [f"masked_{field}" if field in masking.MASKS else field for field in fields]
 
 
-class ReadOnlyInlineMixin:
+class ReadOnlyInlineMixin(ReadOnlyMixin):
     """The record of a notice is never edited in place: decisions go through the services."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -297,19 +290,10 @@ class TakedownNoticeAdmin(MaskedPersonalDataMixin, admin.ModelAdmin):
 
 
 @admin.register(TakedownEvent)
-class TakedownEventAdmin(admin.ModelAdmin):
+class TakedownEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit log of every notice, read-only."""
 
     list_display = ["created_at", "notice", "actor_label", "kind", "from_status", "to_status", "note"]
     list_filter = ["kind", "to_status"]
     list_select_related = ["notice"]
     search_fields = ["notice__receipt", "actor_label", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

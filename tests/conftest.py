@@ -3,6 +3,7 @@ import os
 import environ
 import pytest
 
+from portal.roles import EDITORS, SITE_OWNERS
 from tests.factories import CategoryFactory, ReportFactory, UserFactory, jishou
 from tests.servers import redis_server
 
@@ -31,6 +32,16 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def site_owner(db):
+    return UserFactory(username="zhanzhang", is_staff=True, groups=[SITE_OWNERS])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="bianji", is_staff=True, groups=[EDITORS])
 
 
 @pytest.fixture(scope="session")

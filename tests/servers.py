@@ -3,6 +3,8 @@
 import email
 import email.message
 import email.policy
+import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -10,6 +12,31 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def production_environment(database_url: str, **overrides: str) -> dict[str, str]:
+    """The environment of a gunicorn under portal.settings.production on loopback, on the given
+    database and with the settings' default cache (the suite's own cache is not passed on)."""
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
+    return environment | {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SITE_URL": "http://127.0.0.1",
+        "DATABASE_URL": database_url,
+        **overrides,
+    }
+
+
+def redis_cache(url: str) -> dict:
+    """CACHES["default"] for the site's Redis backend at `url`, under the suite's key prefix."""
+    from django.conf import settings
+
+    return {
+        "BACKEND": "portal.redis_cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
 
 
 def free_port() -> int:

@@ -9,7 +9,6 @@ import gzip
 import http.client
 import json
 import os
-import secrets
 import shutil
 import socket
 import ssl
@@ -25,7 +24,7 @@ from axes.models import AccessFailureLog
 from portal.roles import SITE_OWNERS
 from takedowns import services as takedown_services
 from tests.factories import TakedownNoticeFactory, UserFactory
-from tests.servers import free_port, wait_until_listening
+from tests.servers import free_port, production_environment, wait_until_listening
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -154,17 +153,13 @@ def front(django_db_setup, django_db_blocker, cache_url, tmp_path_factory):
     db = connection.settings_dict
     upstream_port = free_port()
     static = directory / "static"
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SITE_URL": "https://127.0.0.1",
-        "DJANGO_TRUSTED_PROXY_HEADER": "X-Forwarded-For",
-        "DJANGO_STATIC_ROOT": str(static),
-        "DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}",
-        "GUNICORN_WORKERS": "2",
-    }
+    env = production_environment(
+        f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}",
+        DJANGO_SITE_URL="https://127.0.0.1",
+        DJANGO_TRUSTED_PROXY_HEADER="X-Forwarded-For",
+        DJANGO_STATIC_ROOT=str(static),
+        GUNICORN_WORKERS="2",
+    )
     if cache_url:
         env["DJANGO_CACHE_URL"] = cache_url
     subprocess.run(

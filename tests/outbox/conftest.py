@@ -1,7 +1,5 @@
 import pytest
 
-from portal.roles import EDITORS, SITE_OWNERS
-from tests.factories import UserFactory
 from tests.servers import free_port
 
 
@@ -14,13 +12,3 @@ def mail_server_down(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 5},
         }
     }
-
-
-@pytest.fixture
-def site_owner(db):
-    return UserFactory(username="zhanzhang", is_staff=True, groups=[SITE_OWNERS])
-
-
-@pytest.fixture
-def editor(db):
-    return UserFactory(username="bianji", is_staff=True, groups=[EDITORS])

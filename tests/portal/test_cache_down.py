@@ -2,11 +2,10 @@
 page cache, lookups are computed, and writes go through (their invalidation is logged)."""
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from reports import services
-from tests.servers import redis_server
+from tests.servers import redis_cache, redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_pages_and_writes_go_on_while_the_cache_is_down(client, report, caplog):
     server = redis_server()
     url = server.__enter__()
-    redis = {
-        "BACKEND": "portal.redis_cache.RedisCache",
-        "LOCATION": url,
-        "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-    }
-    with override_settings(CACHES={"default": redis}):
+    with override_settings(CACHES={"default": redis_cache(url)}):
         article = report.get_absolute_url()
         client.get(article)
         assert client.get(article)["X-Page-Cache"] == "hit"

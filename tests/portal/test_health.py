@@ -2,14 +2,11 @@
 
 import http.client
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -18,7 +15,14 @@ from django.test import override_settings
 
 from portal import health
 from reports.models import Category
-from tests.servers import free_port, postgres_cluster, redis_server, wait_until_listening
+from tests.servers import (
+    free_port,
+    postgres_cluster,
+    production_environment,
+    redis_cache,
+    redis_server,
+    wait_until_listening,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +68,7 @@ def test_readyz_is_503_while_a_migration_is_unapplied(client):
 def test_readyz_is_503_while_the_cache_is_down_and_healthz_stays_200(client):
     server = redis_server()
     url = server.__enter__()
-    redis = {
-        "BACKEND": "portal.redis_cache.RedisCache",
-        "LOCATION": url,
-        "KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-    }
-    with override_settings(CACHES={"default": redis}):
+    with override_settings(CACHES={"default": redis_cache(url)}):
         assert client.get("/readyz").status_code == 200
         server.__exit__(None, None, None)  # Redis stops
         response = client.get("/readyz")
@@ -103,14 +102,9 @@ def test_a_new_box_is_ready_once_migrated_and_not_while_its_database_is_down():
     `migrate` it is alive but not ready; migrated, ready; the database stopped, alive but not ready."""
     with postgres_cluster() as cluster:
         cluster.create_database("portal")
-        env = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
-        env |= {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "example.cn",
-            "DJANGO_SITE_URL": "https://example.cn",
-            "DATABASE_URL": cluster.url("portal"),
-        }
+        env = production_environment(
+            cluster.url("portal"), DJANGO_ALLOWED_HOSTS="example.cn", DJANGO_SITE_URL="https://example.cn"
+        )
         port = free_port()
         command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
         server = subprocess.Popen(command, cwd=PROJECT, env=env)

@@ -7,8 +7,6 @@ connections, whose broken connections must be replaced by themselves. Its cache 
 table in that same database, so the outage takes the page cache down too."""
 
 import http.client
-import os
-import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PostgresCluster, free_port, postgres_cluster, wait_until_listening
+from tests.servers import PostgresCluster, free_port, postgres_cluster, production_environment, wait_until_listening
 
 # The suite's session fixtures need the test database, though this test runs on a cluster of its own.
 pytestmark = pytest.mark.django_db
@@ -54,16 +52,9 @@ class Site:
 def site():
     with postgres_cluster() as cluster:
         cluster.create_database("portal")
-        env = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
-        env |= {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SITE_URL": "http://127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_CONN_MAX_AGE": "60",
-            "DATABASE_URL": cluster.url("portal"),
-        }
+        env = production_environment(
+            cluster.url("portal"), DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_CONN_MAX_AGE="60"
+        )
         for command in (["migrate", "--no-input"], ["createcachetable"], ["collectstatic", "--no-input"]):
             subprocess.run(
                 [sys.executable, "manage.py", *command, "--verbosity", "0"], cwd=PROJECT, env=env, check=True

@@ -8,7 +8,6 @@ the suite runs on."""
 
 import http.client
 import json
-import os
 import re
 import secrets
 import subprocess
@@ -22,7 +21,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import PostgresCluster, free_port, wait_until_listening
+from tests.servers import PostgresCluster, free_port, production_environment, wait_until_listening
 
 # The suite's session fixtures need the test database, though this test runs on clusters of its own.
 pytestmark = pytest.mark.django_db
@@ -134,20 +133,15 @@ def site(tmp_path_factory):
         primary.create_database("portal")
         replica = PostgresCluster(replica_of=primary, settings={"log_statement": "all"})
         replica.start()
-        env = {key: value for key, value in os.environ.items() if key != "DJANGO_CACHE_URL"}
-        env |= {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SITE_URL": "http://127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_CONN_MAX_AGE": "60",
-            "DATABASE_URL": primary.url("portal"),
-            "DATABASE_REPLICA_URLS": replica.url("portal"),
-            "DJANGO_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG_SECONDS),
-            "DJANGO_REPLICA_CHECK_SECONDS": str(CHECK_SECONDS),
-            "COMMENTS_MIN_FILL_SECONDS": "0",
-        }
+        env = production_environment(
+            primary.url("portal"),
+            DJANGO_SECURE_SSL_REDIRECT="false",
+            DJANGO_CONN_MAX_AGE="60",
+            DATABASE_REPLICA_URLS=replica.url("portal"),
+            DJANGO_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG_SECONDS),
+            DJANGO_REPLICA_CHECK_SECONDS=str(CHECK_SECONDS),
+            COMMENTS_MIN_FILL_SECONDS="0",
+        )
         for command in (["migrate", "--no-input"], ["createcachetable"], ["collectstatic", "--no-input"]):
             subprocess.run(
                 [sys.executable, "manage.py", *command, "--verbosity", "0"], cwd=PROJECT, env=env, check=True
