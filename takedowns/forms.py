@@ -45,6 +45,9 @@ class SingleEvidenceFileField(forms.FileField):
 def _model_field(model, name: str, **overrides):
     field = model._meta.get_field(name).formfield(**overrides)
     field.error_messages["required"] = f"请填写{field.label}。"
+    if getattr(field, "choices", None):
+        # Django 6.1's blank option, "- Select an option -", has no Chinese translation yet.
+        field.choices = [(value, "请选择") if value == "" else (value, label) for value, label in field.choices]
     return field
 
 

@@ -253,3 +253,12 @@ def test_confirmation_page_without_a_notice_goes_back_to_the_form(client):
 def test_disclaimer_on_every_article_links_to_the_form(client, report):
     html = client.get(report.get_absolute_url()).content.decode()
     assert '<a href="/takedown/">请联系本站</a>' in html
+
+
+def test_the_forms_choose_in_chinese(client):
+    """Django 6.1's blank option ("- Select an option -") is not translated: the forms name their own."""
+    from takedowns.forms import CounterNoticeForm
+
+    for html in (client.get(URL).content.decode(), str(CounterNoticeForm()["id_type"])):
+        assert '<option value="" selected>请选择</option>' in html
+        assert "Select an option" not in html
