@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
+from portal.admin_base import ReadOnlyMixin
 from reports.models import Report
 
 from . import services
-from .models import Comment, CommentSettings, CommentStatus, CommentThread
+from .models import Comment, CommentFlag, CommentSettings, CommentStatus, CommentThread
 
 
 class ReportWithCommentsFilter(admin.SimpleListFilter):
@@ -28,13 +31,39 @@ class ReportWithCommentsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "举报"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "被举报过"), ("no", "未被举报")]
+
+    def queryset(self, request, queryset):
+        flagged = Exists(CommentFlag.objects.filter(comment=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(flagged)
+        if self.value() == "no":
+            return queryset.filter(~flagged)
+        return queryset
+
+
+class CommentFlagInline(ReadOnlyMixin, admin.TabularInline):
+    """What readers reported (举报), newest first; who reported is kept only as a digest, not shown."""
+
+    model = CommentFlag
+    fields = ["reason", "detail", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue. Status changes go through comments.services (bulk actions), which
     keep the counts readers see right; the change form is read-only."""
 
-    list_display = ["snippet", "nickname", "status", "report_link", "ip", "created_at", "is_restricted"]
-    list_filter = ["status", ReportWithCommentsFilter, "created_at", "is_restricted"]
+    list_display = ["snippet", "nickname", "status", "flag_count", "report_link", "ip", "created_at", "is_restricted"]
+    list_filter = ["status", FlaggedFilter, ReportWithCommentsFilter, "created_at", "is_restricted"]
+    inlines = [CommentFlagInline]
     search_fields = ["body", "nickname", "ip"]
     search_help_text = "按内容、昵称或 IP 搜索"
     list_select_related = ["report__category", "report__big_region"]
@@ -59,7 +88,23 @@ class CommentAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("report__body")
+        # A subquery per listed row rather than a join and GROUP BY over the whole queue.
+        flags = (
+            CommentFlag.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        flag_count = Coalesce(Subquery(flags, output_field=IntegerField()), Value(0))
+        return super().get_queryset(request).defer("report__body").annotate(flag_count=flag_count)
+
+    @admin.display(description="举报", ordering="flag_count")
+    def flag_count(self, comment: Comment) -> str:
+        if not comment.flag_count:
+            return "—"
+        reason = f"（{comment.hold_reason}）" if comment.hold_reason and comment.status == CommentStatus.PENDING else ""
+        return f"{comment.flag_count} 次{reason}"
 
     def has_add_permission(self, request):
         return False
@@ -143,6 +188,7 @@ class CommentSettingsAdmin(admin.ModelAdmin):
         (None, {"fields": ["moderation_mode", "comments_closed"]}),
         ("词表", {"fields": ["moderation_words", "block_words"]}),
         ("防刷", {"fields": ["min_interval_seconds", "hourly_limit"]}),
+        ("举报", {"fields": ["flag_hide_threshold", "flag_hourly_limit"]}),
     ]
 
     def has_add_permission(self, request):

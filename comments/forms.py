@@ -8,6 +8,7 @@ from django.urls import reverse
 from portal.captcha import OneTimeCaptchaField
 from portal.selectors import site_configuration
 
+from .models import FlagReason
 from .validators import (
     DEFAULT_NICKNAME,
     strip_invalid_characters,
@@ -129,3 +130,39 @@ class CommentForm(forms.Form):
         if time.time() - payload.get("at", 0) < settings.COMMENTS_MIN_FILL_SECONDS:
             raise forms.ValidationError("提交太快了，请稍等几秒再提交。", code="too_fast")
         return stamp
+
+
+class CommentFlagForm(forms.Form):
+    """A reader's report (举报) of a comment: a reason from the list and, for "other", a few words."""
+
+    reason = forms.ChoiceField(
+        label="举报原因",
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择举报原因。", "invalid_choice": "请从列表中选择举报原因。"},
+    )
+    detail = forms.CharField(
+        label="补充说明（选填）",
+        max_length=500,
+        required=False,
+        validators=[validate_storable],
+        error_messages={"max_length": "补充说明最多 %(limit_value)d 字（现在 %(show_value)d 字）。"},
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+    )
+
+    def clean_detail(self):
+        return without_invisible_characters(self.cleaned_data["detail"]).strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("detail"):
+            self.add_error("detail", "选择“其他”时，请写明举报原因。")
+        return cleaned
+
+    def redisplay(self) -> "CommentFlagForm":
+        """After a refused post: what the reader typed, minus characters that cannot be shown."""
+        if self.is_bound:
+            data = self.data.copy()
+            data["detail"] = strip_invalid_characters(data.get("detail", ""))
+            self.data = data
+        return self

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -142,10 +143,24 @@ class CommentSettings(models.Model):
     hourly_limit = models.PositiveIntegerField(
         "同一 IP 每小时上限", default=20, help_text="同一 IP 在一小时内最多可发表的评论数。"
     )
+    flag_hide_threshold = models.PositiveIntegerField(
+        "举报隐藏阈值",
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="一条已发表的评论被这么多不同的读者举报后，自动隐藏并回到待审核，等待复核。",
+    )
+    flag_hourly_limit = models.PositiveIntegerField(
+        "同一读者每小时举报上限", default=10, help_text="同一读者（按网络地址）在一小时内最多可提交的举报数。"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "评论设置"
-        constraints = [models.CheckConstraint(name="comment_settings_singleton", condition=Q(pk=1))]
+        constraints = [
+            models.CheckConstraint(name="comment_settings_singleton", condition=Q(pk=1)),
+            models.CheckConstraint(
+                name="comment_settings_flag_threshold_positive", condition=Q(flag_hide_threshold__gte=1)
+            ),
+        ]
 
     def __str__(self) -> str:
         return "评论设置"
@@ -170,3 +185,53 @@ class CommentSettings(models.Model):
     @property
     def is_post_moderation(self) -> bool:
         return self.moderation_mode == ModerationMode.POST
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", "垃圾广告"
+    ABUSE = "abuse", "辱骂、人身攻击"
+    ILLEGAL = "illegal", "违法违规、有害信息"
+    PRIVACY = "privacy", "泄露他人隐私"
+    FALSE = "false", "谣言、不实信息"
+    OTHER = "other", "其他（请在下面说明）"
+
+
+class CommentFlagQuerySet(models.QuerySet):
+    def unreviewed(self, comment: Comment):
+        """Flags made since a moderator last decided on the comment: a comment approved again
+        after review is hidden again only by new flags."""
+        flags = self.filter(comment=comment)
+        if comment.moderated_at is not None:
+            flags = flags.filter(created_at__gt=comment.moderated_at)
+        return flags
+
+
+class CommentFlag(models.Model):
+    """A reader's report (举报) of a comment. The reader is kept only as digests of the address:
+    `client` stands for the address on this comment alone (once per comment per client), and
+    `client_today` for the address on this day (the hourly limit); neither can be matched across
+    comments or days to the address."""
+
+    comment = models.ForeignKey(Comment, verbose_name="评论", on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField("举报原因", max_length=16, choices=FlagReason.choices)
+    detail = models.TextField("补充说明", max_length=500, blank=True, validators=[validate_plain_text])
+    client = models.CharField("举报人标识", max_length=40, editable=False)
+    client_today = models.CharField("举报人当日标识", max_length=40, editable=False)
+    created_at = models.DateTimeField("举报时间", auto_now_add=True)
+
+    objects = CommentFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "举报"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "client"], name="comment_flag_once_per_client"),
+            models.CheckConstraint(name="comment_flag_reason_valid", condition=Q(reason__in=FlagReason.values)),
+        ]
+        indexes = [
+            # The hourly limit looks at one client's flags over the last hour.
+            models.Index(fields=["client_today", "created_at"], name="comment_flag_client_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}：{self.comment_id}"

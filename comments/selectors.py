@@ -104,3 +104,15 @@ def page_number_of(comment: Comment) -> int:
 
 def visible_count(*, report: Report) -> int:
     return CommentThread.objects.filter(report=report).values_list("visible_count", flat=True).first() or 0
+
+
+def flaggable_comment(comment_id: int) -> Comment | None:
+    """A comment readers may report (one they can see, under a report they can see), with what
+    the report page shows of it and the link back to it."""
+    return (
+        Comment.objects.visible()
+        .filter(pk=comment_id, report__in=Report.objects.published())
+        .select_related("report__category", "report__big_region")
+        .defer("report__body", "report__search_vector")
+        .first()
+    )

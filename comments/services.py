@@ -5,17 +5,18 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from portal import caching
+from portal.client import client_digest, client_digest_for
 from portal.selectors import site_configuration
 from reports import scopes as report_scopes
 from reports.models import Report
 
 from . import selectors
-from .models import Comment, CommentSettings, CommentStatus, CommentThread
+from .models import Comment, CommentFlag, CommentSettings, CommentStatus, CommentThread, FlagReason
 from .validators import DEFAULT_NICKNAME, validate_nickname, without_invisible_characters
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -219,3 +220,78 @@ def comments_anonymise(*, older_than_days: int) -> int:
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     stale = Comment.objects.filter(created_at__lt=cutoff).exclude(ip__isnull=True, user_agent="")
     return stale.update(ip=None, user_agent="")
+
+
+# Reporting a comment (举报) ------------------------------------------------------------------------
+
+COMMENT_NOT_FLAGGABLE = "这条评论不存在、已被隐藏或正在审核，无需再举报。"
+
+
+class CommentNotFlaggable(CommentRejected):
+    pass
+
+
+class AlreadyFlagged(CommentRejected):
+    pass
+
+
+class FlagRateLimited(CommentRejected):
+    pass
+
+
+def _check_flag_rate(*, client_today: str, configuration: CommentSettings, now: datetime.datetime) -> None:
+    """At most `flag_hourly_limit` flags an hour from one client. The advisory lock serialises one
+    client's flags, so two at once cannot both pass the count; it goes with the transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.flag-client:{client_today}"]
+        )
+    recent = CommentFlag.objects.filter(client_today=client_today, created_at__gt=now - datetime.timedelta(hours=1))
+    if recent.count() >= configuration.flag_hourly_limit:
+        raise FlagRateLimited(
+            f"举报太频繁了：同一网络每小时最多提交 {configuration.flag_hourly_limit} 次举报，请稍后再试。"
+        )
+
+
+def comment_flag_create(*, comment_id: int, reason: str, detail: str = "", ip: str | None) -> CommentFlag:
+    """Store a reader's report of a visible comment, once per comment per client; when the
+    comment's unreviewed reports reach the site's threshold, hide it until a moderator decides
+    (its article's cached pages go with the recount). Raises CommentRejected and stores nothing."""
+    configuration = CommentSettings.current()
+    address = ip or "unknown"  # readers whose address cannot be told apart share one
+    detail = without_invisible_characters(detail).strip()
+    now = timezone.now()
+    with transaction.atomic():
+        client_today = client_digest(address)
+        _check_flag_rate(client_today=client_today, configuration=configuration, now=now)
+        # The row lock orders flags of one comment, so the count below sees every earlier one.
+        comment = (
+            Comment.objects.visible()
+            .filter(pk=comment_id, report__in=Report.objects.published())
+            .select_for_update(of=("self",))
+            .first()
+        )
+        if comment is None:
+            raise CommentNotFlaggable(COMMENT_NOT_FLAGGABLE)
+        client = client_digest_for(address, scope=f"comment-flag:{comment.pk}")
+        if CommentFlag.objects.filter(comment=comment, client=client).exists():
+            raise AlreadyFlagged("您已经举报过这条评论，我们会尽快核实处理，谢谢。")
+        if reason == FlagReason.OTHER and not detail:
+            raise CommentRejected("选择“其他”时，请写明举报原因。")
+        flag = CommentFlag(comment=comment, reason=reason, detail=detail, client=client, client_today=client_today)
+        try:
+            flag.full_clean(exclude=["comment"], validate_constraints=False)
+        except ValidationError as error:
+            raise CommentRejected("；".join(error.messages)) from error
+        try:
+            with transaction.atomic():
+                flag.save()
+        except IntegrityError as error:  # the same client in another process, between check and insert
+            raise AlreadyFlagged("您已经举报过这条评论，我们会尽快核实处理，谢谢。") from error
+        flags = CommentFlag.objects.unreviewed(comment).count()
+        if flags >= configuration.flag_hide_threshold:
+            Comment.objects.filter(pk=comment.pk).update(
+                status=CommentStatus.PENDING, hold_reason=f"被 {flags} 位读者举报，待复核"
+            )
+            comment_threads_recount(report_ids=[comment.report_id])
+    return flag

@@ -18,11 +18,12 @@ from portal.client import client_ip, user_agent
 from reports.models import Report
 
 from . import selectors, services
-from .forms import CommentForm
+from .forms import CommentFlagForm, CommentForm
 from .models import Comment, CommentStatus
 from .validators import strip_invalid_characters
 
 PAGE = "comments/comment_page.html"
+FLAG_PAGE = "comments/flag_page.html"
 CSRF_FAILED = "页面已过期，或者浏览器禁用了 Cookie：请允许本站 Cookie 后再次提交。"
 TOO_BIG = "提交的内容太长了（评论最多 {limit} 字），请删减后再提交。"
 
@@ -31,6 +32,8 @@ REJECTION_STATUS = {
     services.CommentsClosed: 403,
     services.FloodLimited: 429,
     services.DuplicateComment: 409,
+    services.AlreadyFlagged: 409,
+    services.FlagRateLimited: 429,
 }
 
 
@@ -160,3 +163,43 @@ def _redisplay(request: HttpRequest, form: CommentForm, *, status: int, message:
         return _uncached(render(request, "429.html", context, status=status))
     context["section"] = selectors.comment_section(report=report)
     return _uncached(render(request, PAGE, context, status=status))
+
+
+@csrf_exempt  # POST checks CSRF itself, like a comment, to answer in Chinese and keep the text
+def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Reporting a comment (举报): its own uncached page, linked from every comment, so that the
+    cached article carries only a plain link and sets no cookie."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    comment = selectors.flaggable_comment(comment_id)
+    if comment is None:
+        return _uncached(render(request, "404.html", {"message": services.COMMENT_NOT_FLAGGABLE}, status=404))
+    if request.method != "POST":
+        return _flag_page(request, comment, CommentFlagForm(), status=200)
+    form = CommentFlagForm(request.POST)
+    if CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None:
+        return _flag_page(request, comment, form.redisplay(), status=403, message=CSRF_FAILED)
+    if not form.is_valid():
+        return _flag_page(request, comment, form.redisplay(), status=400)
+    try:
+        services.comment_flag_create(
+            comment_id=comment.pk,
+            reason=form.cleaned_data["reason"],
+            detail=form.cleaned_data["detail"],
+            ip=client_ip(request),
+        )
+    except services.CommentNotFlaggable as rejection:
+        return _uncached(render(request, "404.html", {"message": rejection.message}, status=404))
+    except services.AlreadyFlagged as rejection:  # nothing left to send: no form, only the answer
+        return _flag_page(request, comment, None, status=409, message=rejection.message)
+    except services.CommentRejected as rejection:
+        status = REJECTION_STATUS.get(type(rejection), 400)
+        return _flag_page(request, comment, form.redisplay(), status=status, message=rejection.message)
+    return _flag_page(request, comment, None, status=200, sent=True)
+
+
+def _flag_page(
+    request: HttpRequest, comment: Comment, form: CommentFlagForm | None, *, status: int, message: str = "", sent=False
+) -> HttpResponse:
+    context = {"comment": comment, "report": comment.report, "form": form, "message": message, "sent": sent}
+    return _uncached(render(request, FLAG_PAGE, context, status=status))

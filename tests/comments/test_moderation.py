@@ -185,12 +185,15 @@ def test_site_settings_are_for_site_owners(editor_client, client, report):
             "block_words": "博彩",
             "min_interval_seconds": 30,
             "hourly_limit": 5,
+            "flag_hide_threshold": 5,
+            "flag_hourly_limit": 3,
         },
     )
     assert response.status_code == 302
     configuration = CommentSettings.current()
     assert configuration.moderation_mode == "post" and configuration.moderation_word_list == ["广告", "代开发票"]
     assert (configuration.min_interval_seconds, configuration.hourly_limit) == (30, 5)
+    assert (configuration.flag_hide_threshold, configuration.flag_hourly_limit) == (5, 3)
 
 
 def test_admin_index_shows_how_many_comments_wait(editor_client, report):
