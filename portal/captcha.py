@@ -136,6 +136,10 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
     """Image, "换一张" and the answer box. `fallback_url` is where the link leads without JavaScript
     (by default the current page, reloaded)."""
 
+    # One box to type in (the key is hidden): labelled by a <label> for it, not a <fieldset> legend
+    # that would leave the box itself unnamed.
+    use_fieldset = False
+
     def __init__(self, attrs=None, fallback_url: str = ""):
         self.fallback_url = fallback_url
         self.client: str | None = None  # see client_of; a form sets it for the request it answers
