@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from comments.models import Comment
+from comments import services
+from comments.models import Comment, CommentFlag, CommentSettings, CommentStatus, CommentThread
 from tests.comments.conftest import fetch_form, post
-from tests.factories import CategoryFactory, ReportFactory, jishou
+from tests.factories import CategoryFactory, CommentFactory, ReportFactory, jishou
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,3 +64,30 @@ def test_simultaneous_posts_from_one_address_pass_the_flood_limit_once(live_repo
     statuses = fire_at_once(posts)
     assert sorted(statuses) == [302] + [429] * (THREADS - 1)
     assert Comment.objects.count() == 1
+
+
+def _flag(comment_id: int, ip: str) -> str:
+    try:
+        services.comment_flag_create(comment_id=comment_id, reason="abuse", ip=ip)
+    except services.CommentRejected as rejection:
+        return type(rejection).__name__
+    return "stored"
+
+
+def test_simultaneous_reports_from_one_reader_store_one(live_report):
+    comment = CommentFactory(report=live_report)
+    statuses = fire_at_once([lambda: _flag(comment.pk, "203.0.113.9") for _ in range(THREADS)])
+    assert sorted(statuses) == ["AlreadyFlagged"] * (THREADS - 1) + ["stored"]
+    assert CommentFlag.objects.count() == 1
+
+
+def test_simultaneous_reports_reaching_the_threshold_hide_the_comment_once(live_report):
+    CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=3)
+    comment = CommentFactory(report=live_report)
+    statuses = fire_at_once([lambda n=n: _flag(comment.pk, f"203.0.113.{n + 1}") for n in range(THREADS)])
+    # The third report hides it; later ones find nothing left to report.
+    assert sorted(statuses) == ["CommentNotFlaggable"] * (THREADS - 3) + ["stored"] * 3
+    assert CommentFlag.objects.count() == 3
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    assert CommentThread.objects.get(report=live_report).visible_count == 0

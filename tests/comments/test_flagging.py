@@ -188,3 +188,11 @@ def test_the_service_takes_one_report_per_reader_whatever_the_reason(comment):
     with pytest.raises(services.AlreadyFlagged):
         services.comment_flag_create(comment_id=comment.pk, reason="abuse", ip="203.0.113.1")
     assert Comment.objects.get().flags.count() == 1
+
+
+def test_a_hidden_comment_with_replies_keeps_its_place_as_a_notice(report, comment, threshold):
+    threshold(hide=1)
+    CommentFactory(report=report, parent=comment, body="楼下的回复")
+    flag(comment)
+    html = article(report)
+    assert BODY not in html and "该评论正在审核" in html and "楼下的回复" in html

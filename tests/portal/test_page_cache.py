@@ -149,6 +149,19 @@ def test_comment_moderation_and_settings_show_on_the_next_request(app_server, re
     assert "评论已关闭" in fetch(app_server, article).text
 
 
+def test_a_comment_hidden_by_readers_reports_is_gone_on_the_next_request(app_server, report):
+    article = report.get_absolute_url()
+    CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=2)
+    comment = CommentFactory(report=report, body="被举报的留言")
+    assert "被举报的留言" in cached(app_server, article)
+    comment_services.comment_flag_create(comment_id=comment.pk, reason="abuse", ip="203.0.113.1")
+    assert "被举报的留言" in cached(app_server, article)  # below the threshold the page stays
+    comment_services.comment_flag_create(comment_id=comment.pk, reason="spam", ip="203.0.113.2")
+    assert "被举报的留言" not in fetch(app_server, article).text
+    flag_page = fetch(app_server, reverse("comments:flag", args=[comment.pk]))
+    assert flag_page.status == 404 and "x-page-cache" not in flag_page.headers
+
+
 def test_a_takedown_answers_451_at_once_never_from_the_cache_and_restoration_brings_it_back(app_server, report):
     article = report.get_absolute_url()
     cached(app_server, article)
