@@ -76,9 +76,10 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_page_type_has_no_serious_axe_violation(live_server, page, pages, name):
+def test_page_type_has_no_serious_axe_violation(live_server, page, pages, name, screenshot):
     page.goto(live_server.url + PAGE_TYPES[name].format(**pages))
     page.wait_for_load_state("networkidle")
+    screenshot(page, f"axe-{name}")
     violations = serious_violations(page)
     assert not violations, "\n".join(violations)
 

@@ -178,6 +178,8 @@ def test_the_moderation_queue_shows_how_often_a_comment_was_reported(client, rep
     assert BODY in queue and "2 次（被 2 位读者举报，待复核）" in queue
     flagged = client.get(changelist, {"flagged": "yes"}).content.decode()
     assert BODY in flagged and other.body not in flagged
+    most_reported_first = client.get(changelist, {"o": "-4"}).content.decode()  # the 举报 column
+    assert most_reported_first.index(BODY) < most_reported_first.index(other.body)
     detail = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
     assert "垃圾广告" in detail and "是广告" in detail and "泄露他人隐私" in detail
     assert "203.0.113.1" not in detail
