@@ -199,7 +199,14 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 def _flag_page(
-    request: HttpRequest, comment: Comment, form: CommentFlagForm | None, *, status: int, message: str = "", sent=False
+    request: HttpRequest,
+    comment: Comment,
+    form: CommentFlagForm | None,
+    *,
+    status: int,
+    message: str = "",
+    sent: bool = False,
 ) -> HttpResponse:
+    """The 举报 page: the form (again, with what was typed), the thanks, or why there is nothing to send."""
     context = {"comment": comment, "report": comment.report, "form": form, "message": message, "sent": sent}
     return _uncached(render(request, FLAG_PAGE, context, status=status))

@@ -10,6 +10,7 @@ from captcha.models import CaptchaStore
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from takedowns.services import notice_uphold
 from takedowns.tokens import counter_url
 from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory, jishou
 
@@ -35,7 +36,7 @@ PAGE_TYPES = {
     "counter-notice form": "{counter}",
     "transparency": "/takedown/transparency/",
     "404": "/no-such-page/",
-    "451": "{withdrawn}",
+    "451": "{withdrawn}",  # the other error pages (400, 403, 413, 429, 500, 503) share its error.html
 }
 
 
@@ -49,8 +50,6 @@ def pages(db):
     CommentFactory(report=report, parent=comment)
     taken = ReportFactory(region=region, title="被投诉的报告")
     notice = TakedownNoticeFactory(report=taken)
-    from takedowns.services import notice_uphold
-
     notice_uphold(notice=notice, actor=UserFactory(username="zhanzhang", is_superuser=True, is_staff=True))
     return {
         "region": region.get_absolute_url(),
@@ -63,6 +62,7 @@ def pages(db):
 
 
 def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
     results = Axe().run(page)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
