@@ -84,6 +84,16 @@ def test_page_type_has_no_serious_axe_violation(live_server, page, pages, name, 
     assert not violations, "\n".join(violations)
 
 
+@pytest.mark.parametrize("name", ["home", "article", "comment report (举报)"])
+def test_phone_layout_has_no_serious_axe_violation(live_server, phone_page, pages, name, screenshot):
+    """The folded menu and the narrow column at 390px, where most readers are."""
+    phone_page.goto(live_server.url + PAGE_TYPES[name].format(**pages))
+    phone_page.wait_for_load_state("networkidle")
+    screenshot(phone_page, f"axe-phone-{name}")
+    violations = serious_violations(phone_page)
+    assert not violations, "\n".join(violations)
+
+
 # The focused element, and whether its focus can be seen: a ring of at least 2px (the browser's own
 # default is a 1px ring, too faint for older eyes) or a shadow.
 FOCUS = """() => {
