@@ -1,6 +1,8 @@
+from html import escape
+
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from reports.models import Report
 from reports.selectors import RELATED_REPORTS
@@ -8,53 +10,64 @@ from reports.selectors import RELATED_REPORTS
 register = template.Library()
 
 
-@register.simple_tag
-def compare_cell(sentences, year: int, side: str) -> SafeString:
-    """One side of an aligned row: its sentences, those the other report lacks marked (<ins> on the
-    newer side, <del> on the older), each with the id that 新提法 and the word lists jump to.
-    Written out here, not as a template loop: a long report has hundreds of sentences."""
-    tag = "ins" if side == "newer" else "del"
-    label = format_html('<span class="cell-year">{}年</span>', year)
+def _cell(sentences, year: int, side: str) -> str:
+    label = f'<span class="cell-year">{year}年</span>'
     if sentences is None:
-        return format_html('{}<p class="compare-none">（{}年没有对应的段落）</p>', label, year)
-    return format_html(
-        "{}<p>{}</p>",
-        label,
-        format_html_join(
-            "",
-            "<{} id={} class=s>{}</{}>",
-            ((tag if s.changed else "span", s.anchor, s.text, tag if s.changed else "span") for s in sentences),
-        ),
+        return f'{label}<p class="compare-none">（{year}年没有对应的段落）</p>'
+    tag = "ins" if side == "newer" else "del"
+    return "".join(
+        [
+            label,
+            "<p>",
+            *(
+                f"<{tag if s.changed else 'span'} id={s.anchor} class=s>{escape(s.text, quote=False)}"
+                f"</{tag if s.changed else 'span'}>"
+                for s in sentences
+            ),
+            "</p>",
+        ]
     )
 
 
 @register.simple_tag
 def compare_rows(alignment, older_year: int, newer_year: int) -> SafeString:
-    return format_html_join(
-        "\n",
-        '<div class="compare-row is-{}"><div class="compare-cell older">{}</div>'
-        '<div class="compare-cell newer">{}</div></div>',
-        (
-            (
-                row.kind.value,
-                compare_cell(row.older, older_year, "older"),
-                compare_cell(row.newer, newer_year, "newer"),
-            )
+    """The aligned rows, each side's sentences in order, those the other report lacks marked (<ins>
+    on the newer side, <del> on the older), each with the id that the word lists jump to.
+
+    Built as one string rather than with a template loop or format_html per sentence: a long
+    report has a thousand sentences, and those took most of the page's time. Sentence texts are
+    the only data and are escaped here (element content: quotes need no escaping); anchors and
+    years are the page's own."""
+    return mark_safe(
+        "\n".join(
+            f'<div class="compare-row is-{row.kind.value}">'
+            f'<div class="compare-cell older">{_cell(row.older, older_year, "older")}</div>'
+            f'<div class="compare-cell newer">{_cell(row.newer, newer_year, "newer")}</div></div>'
             for row in alignment.rows
-        ),
+        )
     )
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
 @register.simple_tag
-def term_links(term) -> SafeString:
-    """The word, linked to the first sentence that holds it, then the other sentences by number."""
+def term_links(term, count: int, before: int | None = None) -> SafeString:
+    """The word, linked to the first sentence that holds it, how often it occurs (`before`→`count`
+    for a change), then links to the next sentences that hold it, numbered ②③…"""
     first, *others = term.anchors or ("",)
     more = format_html_join(
         "",
-        ' <a class="term-more" href="#{}" aria-label="“{}”第{}处">{}</a>',
-        ((anchor, term.word, number, number) for number, anchor in enumerate(others, start=2)),
+        '<a class="term-more" href="#{}" aria-label="“{}”第{}句">{}</a>',
+        ((anchor, term.word, number, CIRCLED[number - 1]) for number, anchor in enumerate(others, start=2)),
     )
-    return format_html('<a class="term" href="#{}">{}</a>{}', first, term.word, more)
+    return format_html(
+        '<a class="term" href="#{}">{}</a> <span class="term-count">{}</span>{}',
+        first,
+        term.word,
+        count if before is None else f"{before}→{count}",
+        more,
+    )
 
 
 @register.filter
