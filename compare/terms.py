@@ -3,17 +3,18 @@ report uses and the older one does not), and the words used more and less often.
 
 Words come from jieba (the project's segmenter, loaded once by reports.indexing), without its
 guesses at unknown words (HMM off, as the search index does), less one-character words, numbers
-(also counted things: 两座) and the stop words of data/stopwords.txt. Only the sentences that
-differ are segmented: a sentence both reports contain adds the same to both counts, so it can
-neither bring a new word nor move one.
-That keeps identical reports free and the cost in proportion to what changed. Counts are how often
-the word occurs in the text (str.count), the figure a reader can check with the browser's search.
+(also counted things: 两座) and the stop words of data/stopwords.txt. Only what differs is
+segmented (see vocabulary): a sentence both reports contain adds the same to both counts, so it can
+neither bring a new word nor move one. That keeps identical reports free and the cost in proportion
+to what changed. Counts are how often the word occurs in the text (str.count), the figure a reader
+can check with the browser's search.
 """
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from reports.indexing import CJK, _segmenter
@@ -22,6 +23,7 @@ from .aligning import Alignment, Sentence
 
 STOP_WORDS_PATH = Path(__file__).resolve().parent / "data" / "stopwords.txt"
 WORD = re.compile(rf"[{CJK}]{{2,}}")
+HAN_RUN = re.compile(rf"[{CJK}]+")
 # Counted things ("两座", "三处", "十二个") say how many, not what: not words of a report's vocabulary.
 NUMBER_WORD = re.compile("[〇零一二三四五六七八九十百千万亿两几数]+[个座处家条项次年月日名人户种批所件位支台辆套栋间]?")
 NEW_TERMS = 30
@@ -35,16 +37,15 @@ def stop_words() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=20_000)
-def sentence_words(sentence: str) -> tuple[str, ...]:
-    """The words of one sentence that may count as 提法, in order (memoised: reports repeat sentences
-    from year to year, and jieba is the slow part)."""
+def words(text: str) -> list[str]:
+    """The words of a text that may count as 提法, in order, in one jieba pass (cheaper than one per
+    sentence; jieba cuts at line breaks and punctuation, so no word spans two sentences)."""
     stop = stop_words()
-    return tuple(
+    return [
         word
-        for word in _segmenter().cut(sentence, HMM=False)
+        for word in _segmenter().cut(text, HMM=False)
         if WORD.fullmatch(word) and word not in stop and not NUMBER_WORD.fullmatch(word)
-    )
+    ]
 
 
 @dataclass(frozen=True)
@@ -67,38 +68,45 @@ class Vocabulary:
     falling: list[Term]  # in both, used less often, the largest fall first
 
 
-def _changed_words(sentences: list[Sentence]) -> Counter[str]:
-    words: Counter[str] = Counter()
-    for sentence in sentences:
-        if sentence.changed:
-            words.update(sentence_words(sentence.text))
-    return words
-
-
 def _anchors(word: str, sentences: list[Sentence]) -> tuple[str, ...]:
     found = (s.anchor for s in sentences if word in s.text)
-    return tuple(anchor for anchor, _ in zip(found, range(SENTENCES_PER_TERM), strict=False))
+    return tuple(itertools.islice(found, SENTENCES_PER_TERM))
+
+
+def _runs(text: str) -> Counter[str]:
+    """The runs of Han characters of a text, with how often each occurs, in order of appearance."""
+    return Counter(HAN_RUN.findall(text))
 
 
 def vocabulary(alignment: Alignment) -> Vocabulary:
-    older_text = "\n".join(s.text for s in alignment.older_sentences)
-    newer_text = "\n".join(s.text for s in alignment.newer_sentences)
-    first_seen: dict[str, int] = {}
-    for word in [*_changed_words(alignment.newer_sentences), *_changed_words(alignment.older_sentences)]:
-        first_seen.setdefault(word, len(first_seen))
-    counts = {word: (older_text.count(word), newer_text.count(word)) for word in first_seen}
+    older, newer = alignment.older_sentences, alignment.newer_sentences
+    older_text = "\n".join(s.text for s in older)
+    newer_text = "\n".join(s.text for s in newer)
+    older_changed = "\n".join(s.text for s in older if s.changed)
+    newer_changed = "\n".join(s.text for s in newer if s.changed)
+    # When both reports share the same unchanged sentences (as they do unless one repeats a
+    # sentence the other has once), those add the same to both counts: the changed sentences alone
+    # tell how much more or less a word is used, and within them, a run of Han characters (a
+    # clause, mostly) that both sides have also adds the same to both. Only the rest is segmented,
+    # which is what changed from one year to the next: a fraction of the text.
+    same_rest = Counter(s.text for s in older if not s.changed) == Counter(s.text for s in newer if not s.changed)
+    newer_runs, older_runs = _runs(newer_changed), _runs(older_changed)
+    if same_rest:
+        newer_runs, older_runs = newer_runs - older_runs, older_runs - newer_runs
+        before, after = older_changed, newer_changed
+    else:
+        before, after = older_text, newer_text
+    candidates = dict.fromkeys([*words("\n".join(newer_runs)), *words("\n".join(older_runs))])  # first seen first
+    change = {word: after.count(word) - before.count(word) for word in candidates}
+    ranked = sorted(candidates, key=lambda word: -abs(change[word]))  # stable: first seen first on ties
 
-    def ranked(condition) -> list[str]:
-        chosen = [word for word, (older, newer) in counts.items() if condition(older, newer)]
-        return sorted(chosen, key=lambda w: (-abs(counts[w][1] - counts[w][0]), -sum(counts[w]), first_seen[w]))
+    def chosen(condition, limit: int, jump_to: list[Sentence]) -> list[Term]:
+        found = itertools.islice((word for word in ranked if condition(word)), limit)
+        return [Term(w, older_text.count(w), newer_text.count(w), _anchors(w, jump_to)) for w in found]
 
-    def terms(words: list[str], limit: int, jump_to: list[Sentence]) -> list[Term]:
-        return [Term(w, *counts[w], _anchors(w, jump_to)) for w in words[:limit]]
-
-    newer, older = alignment.newer_sentences, alignment.older_sentences
     return Vocabulary(
-        new=terms(ranked(lambda o, n: o == 0 and n > 0), NEW_TERMS, newer),
-        dropped=terms(ranked(lambda o, n: n == 0 and o > 0), NEW_TERMS, older),
-        rising=terms(ranked(lambda o, n: 0 < o < n), SHIFTS, newer),
-        falling=terms(ranked(lambda o, n: 0 < n < o), SHIFTS, older),
+        new=chosen(lambda w: change[w] > 0 and w not in older_text, NEW_TERMS, newer),
+        dropped=chosen(lambda w: change[w] < 0 and w not in newer_text, NEW_TERMS, older),
+        rising=chosen(lambda w: change[w] > 0 and w in older_text, SHIFTS, newer),
+        falling=chosen(lambda w: change[w] < 0 and w in newer_text, SHIFTS, older),
     )

@@ -7,7 +7,7 @@ import pytest
 
 from compare.aligning import align
 from compare.chart import shifts_chart
-from compare.terms import Term, sentence_words, vocabulary
+from compare.terms import Term, vocabulary, words
 
 pytestmark = pytest.mark.django_db  # pure functions; lets the session fixtures find a test database
 
@@ -18,7 +18,7 @@ OLDER = ["城区修建公园，公园里安装路灯。路灯坏了就修，路�
 NEWER = ["城区修建公园，公园里安装路灯。公园旁边建图书馆。", "学校增加老师。学校新建食堂。"]
 
 
-def words(terms):
+def counted(terms):
     return [(t.word, t.older, t.newer) for t in terms]
 
 
@@ -28,7 +28,7 @@ def found():
 
 
 def test_new_terms_are_the_newer_reports_words_the_older_lacks(found):
-    assert words(found.new) == [("旁边", 0, 1), ("图书馆", 0, 1), ("新建", 0, 1), ("食堂", 0, 1)]
+    assert counted(found.new) == [("旁边", 0, 1), ("图书馆", 0, 1), ("新建", 0, 1), ("食堂", 0, 1)]
 
 
 def test_each_new_term_jumps_to_the_sentences_that_hold_it(found):
@@ -43,10 +43,10 @@ def test_each_new_term_jumps_to_the_sentences_that_hold_it(found):
 
 
 def test_words_used_more_less_and_no_longer(found):
-    assert words(found.rising) == [("公园", 2, 3), ("学校", 1, 2)]  # the same rise: the more frequent first
-    assert words(found.falling) == [("路灯", 3, 1)]
+    assert counted(found.rising) == [("公园", 2, 3), ("学校", 1, 2)]  # the same rise: the first seen first
+    assert counted(found.falling) == [("路灯", 3, 1)]
     assert found.falling[0].anchors == ("o-1", "o-2")  # falling words jump into the older report
-    assert words(found.dropped) == [("全部", 1, 0), ("更新", 1, 0), ("广场", 1, 0), ("建成", 1, 0), ("喷泉", 1, 0)]
+    assert counted(found.dropped) == [("全部", 1, 0), ("更新", 1, 0), ("广场", 1, 0), ("建成", 1, 0), ("喷泉", 1, 0)]
 
 
 def test_identical_reports_have_no_new_terms_and_no_chart():
@@ -56,7 +56,7 @@ def test_identical_reports_have_no_new_terms_and_no_chart():
 
 
 def test_stop_words_numbers_and_counted_things_are_not_terms():
-    assert sentence_words("我们进一步建设了两座图书馆和3个公园，一是2023年。") == ("建设", "图书馆", "公园")
+    assert words("我们进一步建设了两座图书馆和3个公园，一是2023年。") == ["建设", "图书馆", "公园"]
 
 
 def test_the_chart_draws_each_change_to_scale():
