@@ -187,3 +187,10 @@ def test_the_compare_page_queries_do_not_grow_with_the_places_reports(client, re
     for year in range(2000, 2020):
         report_of(region, category, year, body=f"{year}年。")
     assert count_queries(client, compare_url(seed)) == with_two <= 8
+
+
+def test_report_text_is_escaped_in_both_columns(client, region, category, seed):
+    report_of(region, category, 2022, body="（一）<script>alert(1)</script>“引号”&符号。\n\n<b>粗体</b>。")
+    html = client.get(compare_url(seed, 2022)).content.decode()
+    assert "<script>alert(1)" not in html and "<b>粗体" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;“引号”&amp;符号。" in html and "&lt;b&gt;粗体&lt;/b&gt;。" in html
