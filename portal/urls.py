@@ -40,5 +40,6 @@ urlpatterns = [
         built_from()(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    path("", include("compare.urls")),
     path("", include("reports.urls")),
 ]

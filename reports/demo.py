@@ -33,6 +33,30 @@ def read_seed(path: Path = SEED_PATH) -> SeedDocument:
     return SeedDocument(title=title, body="\n\n".join(paragraphs))
 
 
+# A made-up report of the seed's place for the year before, so that the demo has two years to
+# compare (compare app): labelled as such in its source, never to be mistaken for a real document.
+SEED_PREVIOUS_DATE = datetime.date(2022, 2, 18)
+SEED_PREVIOUS_SOURCE = "博县网演示数据（由2023年的报告改写，并非真实文件）"
+SEED_PREVIOUS_OWN_PART = (
+    "(六)坚持常态化疫情防控,统筹发展和安全。严格落实“外防输入、内防反弹”总策略,疫苗加强针接种有序推进。"
+    "全力保障物资供应和物流畅通,守护人民群众生命安全和身体健康。"
+)
+
+
+def seed_previous_year() -> SeedDocument:
+    """The seed's first two parts less every third sentence, with the figures of a year earlier,
+    and a third part of its own: what a comparison with the seed has to show (kept, new and gone
+    sentences, new and dropped words)."""
+    seed = read_seed()
+    parts = []
+    for paragraph in seed.body.split("\n\n")[:2]:
+        sentences = re.findall(r"[^。]+。?", paragraph)
+        kept = [sentence for number, sentence in enumerate(sentences) if number % 3 != 2]
+        parts.append("".join(kept).replace("2021年", "2020年"))
+    parts.append(SEED_PREVIOUS_OWN_PART)
+    return SeedDocument(title=seed.title, body="\n\n".join(parts))
+
+
 def seed_sentences() -> list[str]:
     body = read_seed().body
     sentences = [s.strip() + "。" for s in re.split(r"[。]", body) if len(s.strip()) > 8]

@@ -166,6 +166,9 @@ def report_for_article(pk: int) -> Report | None:
     return report
 
 
+RELATED_REPORTS = 10  # under an article
+
+
 @dataclass(frozen=True)
 class ArticleLists:
     previous: Report | None  # older, same category and big region
@@ -173,7 +176,7 @@ class ArticleLists:
     related: list[Report]  # other reports of the same region, newest first
 
 
-def article_lists(report: Report, *, related: int = 10) -> ArticleLists:
+def article_lists(report: Report, *, related: int = RELATED_REPORTS) -> ArticleLists:
     """Previous, next and related reports under an article, in one prepared statement."""
     database = read_connection(Report)
     with database.cursor() as cursor:

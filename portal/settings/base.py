@@ -306,6 +306,9 @@ AXES_LOCKOUT_CALLABLE = "portal.login_lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # portal/admin.py registers the logs in Chinese, with an unlock action
 
+# Comparing a report with the same place's report of another year (#13): pages only, no models.
+INSTALLED_APPS += ["compare"]
+
 # The largest request body per URL namespace, refused unread above it (portal.limits); every other
 # address allows DATA_UPLOAD_MAX_MEMORY_SIZE. Takedown forms: every evidence file and the letter of
 # authorisation at their largest, plus the text fields. nginx's client_max_body_size (README) is

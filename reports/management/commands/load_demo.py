@@ -33,6 +33,22 @@ class Command(BaseCommand):
                 "SELECT setval(pg_get_serial_sequence('reports_report', 'id'), "
                 "GREATEST((SELECT max(id) FROM reports_report), 1))"
             )
+        jishou = Region.objects.get(code=demo.SEED_REGION_CODE)
+        baogao = Category.objects.get(slug=demo.SEED_CATEGORY)
+        previous = demo.seed_previous_year()
+        if not Report.objects.filter(
+            region=jishou, category=baogao, date=demo.SEED_PREVIOUS_DATE, title=previous.title
+        ).exists():
+            services.report_create(
+                title=previous.title,
+                body=previous.body,
+                region=jishou,
+                category=baogao,
+                date=demo.SEED_PREVIOUS_DATE,
+                source_name=demo.SEED_PREVIOUS_SOURCE,
+                status=ReportStatus.PUBLISHED,
+            )
+            self.stdout.write("The seed's comparison report of the year before created.")
         missing = synthetic - (Report.objects.count() - 1)
         if missing > 0:
             call_command("generate_reports", count=missing, seed=2026, verbosity=options["verbosity"])
