@@ -7,6 +7,7 @@ through the page's own scripts, so the strict CSP does not have to allow it); no
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from captcha.models import CaptchaStore
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
@@ -28,6 +29,7 @@ PAGE_TYPES = {
     "big region": "/diqu/huazhong/",
     "region": "{region}",
     "article": "{article}",
+    "compare": "{compare}",
     "search": "/search/?q=公交",
     "search without query": "/search/",
     "comment page": "/comments/{report_id}/",
@@ -46,14 +48,22 @@ def pages(db):
     report = ReportFactory(
         region=region, title="吉首市人民政府工作报告", body="  （一）公交线路延伸到新区。\n\n  （二）第二段。"
     )
+    ReportFactory(
+        region=region,
+        category=report.category,
+        date=report.date.replace(year=report.date.year - 1),
+        body="  （一）公交线路开到老城。\n\n  （二）第二段。",
+    )
     comment = CommentFactory(report=report)
     CommentFactory(report=report, parent=comment)
     taken = ReportFactory(region=region, title="被投诉的报告")
     notice = TakedownNoticeFactory(report=taken)
     notice_uphold(notice=notice, actor=UserFactory(username="zhanzhang", is_superuser=True, is_staff=True))
+    place = {"category": report.category.slug, "area": report.big_region.slug}
     return {
         "region": region.get_absolute_url(),
         "article": report.get_absolute_url(),
+        "compare": reverse("compare:compare", kwargs=place | {"pk": report.pk}),
         "report_id": report.pk,
         "comment_id": comment.pk,
         "counter": counter_url(notice.receipt, absolute=False),
@@ -77,7 +87,8 @@ def serious_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
 def test_page_type_has_no_serious_axe_violation(live_server, page, pages, name, screenshot):
-    page.goto(live_server.url + PAGE_TYPES[name].format(**pages))
+    response = page.goto(live_server.url + PAGE_TYPES[name].format(**pages))
+    assert response.status == {"404": 404, "451": 451}.get(name, 200), "the page type itself, not an error page"
     page.wait_for_load_state("networkidle")
     screenshot(page, f"axe-{name}")
     violations = serious_violations(page)
