@@ -83,6 +83,22 @@ class YearFilter(admin.SimpleListFilter):
         return queryset if year is None else queryset.filter(date__year=year)
 
 
+class ScheduledFilter(admin.SimpleListFilter):
+    title = "定时发布"
+    parameter_name = "scheduled"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已定时"), ("no", "未定时")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "yes":
+                return queryset.scheduled()
+            case "no":
+                return queryset.filter(publish_at=None)
+        return queryset
+
+
 class ReportAdminForm(forms.ModelForm):
     """The admin's form of a report (ModelAdmin supplies model and fields)."""
 
@@ -99,7 +115,7 @@ class ReportAdmin(admin.ModelAdmin):
     form = ReportAdminForm
     list_display = ["id", "title", "region", "category", "date", "status", "publish_at", "views"]
     list_display_links = ["id", "title"]
-    list_filter = ["category", "big_region", ProvinceFilter, "status", YearFilter]
+    list_filter = ["category", "big_region", ProvinceFilter, "status", ScheduledFilter, YearFilter]
     list_select_related = ["region", "category"]
     search_fields = ["title"]
     search_help_text = "按标题或编号搜索"
