@@ -237,3 +237,16 @@ def test_a_schedule_the_form_cannot_honour_is_refused_in_chinese_keeping_the_tex
     assert message in html
     assert "城乡融合示范区建设" in html  # the typed body is still there
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_report_list_filters_scheduled_reports_and_shows_their_time(admin_client, report, region, category):
+    at = timezone.make_aware(datetime.datetime(2030, 5, 1, 9, 30))
+    services.report_create(
+        title=TITLE, region=region, category=category, date=datetime.date(2026, 3, 1), body="正文。", publish_at=at
+    )
+    scheduled = admin_client.get(reverse("admin:reports_report_changelist"), {"scheduled": "yes"}).content.decode()
+    assert TITLE in scheduled and report.title not in scheduled
+    assert "2030年5月1日 09:30" in scheduled
+    others = admin_client.get(reverse("admin:reports_report_changelist"), {"scheduled": "no"}).content.decode()
+    assert report.title in others and TITLE not in others
