@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.local
 
-.PHONY: run test test-redis install db db-stop lint format check bench clean
+.PHONY: run test test-redis install db db-stop lint format check bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python >= 3.12 is required")'
@@ -53,6 +53,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The project's translations (locale/*/LC_MESSAGES/*.po) into the committed .mo files, in pure Python.
+messages: install
+	$(BIN)/python manage.py compile_locale
 
 # Every script in benchmarks/ but the shared helper, against the database named by PORTAL_DB_NAME
 # (default portal_bench, see README's Benchmarks); the first one that fails stops the rest.

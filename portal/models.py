@@ -2,6 +2,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from captcha.models import CaptchaStore
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 DEFAULT_DISCLAIMER = (
     "本文仅代表作者观点,不代表本站立场。 凡注明为{site_name}原创作品的,未经许可,不得转载;"
@@ -62,12 +63,19 @@ class CaptchaClient(models.Model):
 # Admin login throttling: django-axes' records under Chinese names, administered in portal/admin.py.
 
 
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}" if moment else "-"
+
+
 class LoginLockout(AccessAttempt):
     """Failed logins counted per username, address and browser; at the limit they lock the login."""
 
     class Meta:
         proxy = True
         verbose_name = verbose_name_plural = "登录锁定"
+
+    def __str__(self) -> str:  # axes' own is English
+        return f"{self.username or '-'}（{self.ip_address or '-'}）{_local(self.attempt_time)}"
 
 
 class LoginFailure(AccessFailureLog):
@@ -77,8 +85,15 @@ class LoginFailure(AccessFailureLog):
         proxy = True
         verbose_name = verbose_name_plural = "登录失败记录"
 
+    def __str__(self) -> str:
+        locked = "，已锁定" if self.locked_out else ""
+        return f"{self.username or '-'}（{self.ip_address or '-'}）{_local(self.attempt_time)} 登录失败{locked}"
+
 
 class LoginRecord(AccessLog):
     class Meta:
         proxy = True
         verbose_name = verbose_name_plural = "登录记录"
+
+    def __str__(self) -> str:
+        return f"{self.username or '-'}（{self.ip_address or '-'}）{_local(self.attempt_time)} 登录"

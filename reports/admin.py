@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import selectors, services
@@ -81,11 +83,39 @@ class YearFilter(admin.SimpleListFilter):
         return queryset if year is None else queryset.filter(date__year=year)
 
 
+class ScheduledFilter(admin.SimpleListFilter):
+    title = "定时发布"
+    parameter_name = "scheduled"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已定时"), ("no", "未定时")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "yes":
+                return queryset.scheduled()
+            case "no":
+                return queryset.filter(publish_at=None)
+        return queryset
+
+
+class ReportAdminForm(forms.ModelForm):
+    """The admin's form of a report (ModelAdmin supplies model and fields)."""
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        # An unchanged time already past is the schedule of a report the worker is about to publish.
+        if publish_at is not None and "publish_at" in self.changed_data and publish_at <= timezone.now():
+            raise forms.ValidationError("这个时间已经过去了：请选一个将来的时间，或把状态设为“已发布”立即发布。")
+        return publish_at
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "region", "category", "date", "status", "views"]
+    form = ReportAdminForm
+    list_display = ["id", "title", "region", "category", "date", "status", "publish_at", "views"]
     list_display_links = ["id", "title"]
-    list_filter = ["category", "big_region", ProvinceFilter, "status", YearFilter]
+    list_filter = ["category", "big_region", ProvinceFilter, "status", ScheduledFilter, YearFilter]
     list_select_related = ["region", "category"]
     search_fields = ["title"]
     search_help_text = "按标题或编号搜索"
@@ -97,6 +127,7 @@ class ReportAdmin(admin.ModelAdmin):
         "category",
         "date",
         "status",
+        "publish_at",
         "body",
         "source_name",
         "source_url",

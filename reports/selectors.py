@@ -266,3 +266,26 @@ def _published_literal(alias: str) -> str:
 def report_views(report_id: int) -> int | None:
     """The view count of a report readers may see; None for any other."""
     return Report.objects.published().filter(pk=report_id).values_list("views", flat=True).first()
+
+
+@dataclass(frozen=True)
+class EditorQueue:
+    """The admin index's view of the editors' work: drafts nobody has scheduled, and scheduled
+    reports, soonest first; each a few rows and a total."""
+
+    drafts: list[Report]
+    drafts_total: int
+    scheduled: list[Report]
+    scheduled_total: int
+
+
+def editor_queue(*, rows: int = 8) -> EditorQueue:
+    columns = ("id", "title", "date", "updated_at", "publish_at", "region__name")
+    drafts = Report.objects.drafts_waiting().select_related("region").only(*columns)
+    scheduled = Report.objects.scheduled().select_related("region").only(*columns)
+    return EditorQueue(
+        drafts=list(drafts.order_by("-updated_at", "-id")[:rows]),
+        drafts_total=drafts.count(),
+        scheduled=list(scheduled.order_by("publish_at", "id")[:rows]),
+        scheduled_total=scheduled.count(),
+    )

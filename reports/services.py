@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from portal import caching
 
-from . import indexing, scopes
+from . import indexing, scopes, tasks
 from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally, published_sql
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
 # The columns that place a report in lists: its tally and its cache scopes.
 PLACEMENT = ("id", "region_id", "category_id", "date", "big_region_id", "province_id", "prefecture_id")
+# report_save compares the stored schedule with the edited one.
+STORED = (*PLACEMENT, "publish_at")
 
 
 def region_ancestry(region: Region) -> dict:
@@ -71,6 +73,7 @@ def report_create(
     source_name: str = "",
     source_url: str = "",
     status: str = ReportStatus.DRAFT,
+    publish_at: datetime.datetime | None = None,
     pk: int | None = None,
 ) -> Report:
     report = Report(
@@ -84,19 +87,22 @@ def report_create(
         source_url=source_url,
         status=status,
         published_at=timezone.now() if status == ReportStatus.PUBLISHED else None,
+        publish_at=publish_at,
         **region_ancestry(region),
     )
     report.full_clean()
     report.search_vector = report_search_vector(report)
     report.save(force_insert=True)
     _placements_changed([report])
+    if publish_at is not None:
+        _schedule_publication(at=publish_at)
     return report
 
 
 @transaction.atomic
 def report_save(*, report: Report) -> Report:
     """Save an edited report (e.g. from the admin form), keeping derived columns and tallies right."""
-    stored = Report.objects.filter(pk=report.pk).only(*PLACEMENT).first() if report.pk else None
+    stored = Report.objects.filter(pk=report.pk).only(*STORED).first() if report.pk else None
     for field, value in region_ancestry(report.region).items():
         setattr(report, field, value)
     if report.status == ReportStatus.PUBLISHED and report.published_at is None:
@@ -106,17 +112,38 @@ def report_save(*, report: Report) -> Report:
     report.search_vector = report_search_vector(report)
     report.save()
     _placements_changed([report, *([stored] if stored else [])])
+    if report.publish_at is not None and (stored is None or stored.publish_at != report.publish_at):
+        _schedule_publication(at=report.publish_at)
     return report
+
+
+def _schedule_publication(*, at: datetime.datetime) -> None:
+    """Have the task worker publish what is due at `at`. The task row is written in the caller's
+    transaction, so it exists exactly when the schedule does. A task that finds nothing due (the time
+    was moved or cleared, the report withdrawn or published meanwhile) does nothing."""
+    tasks.publish_due_reports.using(run_after=at).enqueue()
+
+
+def reports_publish_due(*, now: datetime.datetime | None = None) -> int:
+    """Publish the scheduled drafts whose time has come, as admin's publish action does (tallies,
+    page cache, feeds, sitemaps and search follow). Run by the task worker at each scheduled time
+    and by housekeeping for any a stopped worker missed. Returns how many were published."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Rows an editor is saving right now are left for the next run rather than waited for.
+        due = list(Report.objects.due(now).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        return reports_set_status(report_ids=due, status=ReportStatus.PUBLISHED) if due else 0
 
 
 @transaction.atomic
 def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
-    """Bulk publish / withdraw / return to draft. Returns how many reports changed."""
+    """Bulk publish / withdraw / return to draft. Returns how many reports changed. Publishing or
+    withdrawing a scheduled draft ends its schedule."""
     now = timezone.now()
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(status=status)
     placements = list(changed.only(*PLACEMENT))
     extra = {"published_at": Coalesce("published_at", Value(now))} if status == ReportStatus.PUBLISHED else {}
-    count = changed.update(status=status, updated_at=now, **extra)
+    count = changed.update(status=status, updated_at=now, publish_at=None, **extra)
     _placements_changed(placements)
     return count
 

@@ -10,13 +10,16 @@ from takedowns import services as takedown_services
 
 class Command(BaseCommand):
     help = (
-        "Periodic upkeep (run it from cron, e.g. hourly): recount report lists and the other apps' chores: "
+        "Periodic upkeep (run it from cron, e.g. hourly): publish scheduled reports the task worker missed, "
+        "recount report lists and the other apps' chores: "
         "takedown restorations, expired captchas (captcha_clean), and forgetting the IP address and "
         "browser of comments older than COMMENTS_ANONYMISE_AFTER_DAYS; mail whose worker died is queued again and "
         "finished task results older than 14 days are pruned (the outbox keeps every message)."
     )
 
     def handle(self, *args, **options):
+        published = report_services.reports_publish_due()
+        self.stdout.write(f"reports: {published} scheduled report(s) published")
         report_services.tally_rebuild()
         self.stdout.write("report counts rebuilt")
         restored = takedown_services.notices_restore_due()
