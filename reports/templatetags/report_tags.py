@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from reports import outline as outlines
+
 register = template.Library()
 
 
@@ -45,6 +47,12 @@ def as_paragraphs(paragraphs: list[str]) -> str:
     """Each paragraph in its <p>, escaped: a report body has dozens, too many for a template loop
     on a page that must render in a few milliseconds."""
     return format_html_join("\n", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs))
+
+
+@register.filter
+def outline(paragraphs: list[str]) -> outlines.Outline:
+    """The body as HTML with its table of contents, built in one pass (a template reads it twice)."""
+    return outlines.outline(paragraphs)
 
 
 @register.simple_tag
