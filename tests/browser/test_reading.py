@@ -1,11 +1,13 @@
 """Reading aids in Chromium: the table of contents, print, 大字版 and large browser fonts."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from reports.demo import SEED_DATE, read_seed
+from reports.models import Category
 from tests.browser.conftest import _open_page
 from tests.factories import CommentFactory, ReportFactory, jishou
 
@@ -181,3 +183,33 @@ def test_pages_hold_on_a_phone_with_a_very_large_browser_font(live_server, phone
     screenshot(phone_page, "large-font-phone-search")
     phone_page.goto(live_server.url + seed_report.get_absolute_url())
     screenshot(phone_page, "large-font-phone-article")
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
+def test_a_region_page_shows_its_reports_per_year_as_a_chart(live_server, browser, screenshot, viewport):
+    region = jishou()
+    for year, count in ((2019, 2), (2020, 5), (2022, 1), (2023, 3)):
+        for day in range(count):
+            ReportFactory(region=region, date=datetime.date(year, 2, day + 1))
+    ReportFactory(region=region, category=Category.objects.get(slug="gongbao"), date=datetime.date(2023, 4, 1))
+    page = next(_open_page(browser, viewport=viewport))
+    page.goto(live_server.url + region.province.get_absolute_url())
+    chart = page.get_by_role("img", name="湖南省2019—2023年各栏目报告数量")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] <= viewport["width"] - 20 and box["height"] > 100
+    legend = page.locator(".chart-legend")
+    expect(legend).to_have_text(re.compile("报告.*公报"))
+    # Its labels are set in the page's CJK font, not a fallback of the SVG.
+    fonts = page.evaluate(
+        """() => [getComputedStyle(document.querySelector('.year-chart text')).fontFamily,
+                  getComputedStyle(document.body).fontFamily]"""
+    )
+    assert fonts[0] == fonts[1] and "Noto Sans CJK SC" in fonts[0]
+    totals = page.locator(".year-chart text.total").all_text_contents()
+    assert totals == ["2", "5", "1", "4"]
+    assert page.evaluate(OVERFLOW) == {"scroll": 0, "wide": []}
+    screenshot(page, f"region-chart-{'phone' if viewport['width'] < 400 else 'desktop'}")
+    page.context.close()
