@@ -102,16 +102,31 @@ def articles(options) -> None:
         print("  (reports.outline is missing: this is the code before the table of contents)")
         return
 
-    print("The body alone:")
-    for label, body in (("seed", seed.body), ("generated", generated.body)):
-        paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
-        before, after = [], []
+    from django.template import engines
+    from django.template.loader import get_template
+
+    # The article's body as the template renders it: the markup before the table of contents, and
+    # the include that replaced it (outline, include, table of contents).
+    old_markup = engines["django"].from_string(
+        '{% load report_tags %}<div class="article-body">\n    {{ report.paragraphs|as_paragraphs }}\n  </div>'
+    )
+    new_markup = get_template("includes/article_text.html")
+    print("The article body alone, functions and as templates render it (same run, interleaved):")
+    for label, report in (("seed", seed_report), ("generated", generated)):
+        paragraphs = report.paragraphs
+        runs = options.runs * 4 // ROUNDS
+        timed = {"as_paragraphs": [], "outline": [], "template before": [], "template after": []}
         for _ in range(ROUNDS):
-            before += call_timings(lambda paragraphs=paragraphs: as_paragraphs(paragraphs), options.runs * 4 // ROUNDS)
-            after += call_timings(lambda paragraphs=paragraphs: outline(paragraphs), options.runs * 4 // ROUNDS)
-        print(line(f"{label}: as_paragraphs (before)", before))
-        print(line(f"{label}: outline (body + contents)", after))
-        print(f"  {label}: ratio of medians {summary(after)[0] / summary(before)[0]:.2f}x")
+            timed["as_paragraphs"] += call_timings(lambda p=paragraphs: as_paragraphs(p), runs)
+            timed["outline"] += call_timings(lambda p=paragraphs: outline(p), runs)
+            timed["template before"] += call_timings(lambda r=report: old_markup.render({"report": r}), runs)
+            timed["template after"] += call_timings(lambda r=report: new_markup.render({"report": r}), runs)
+        for name, values in timed.items():
+            print(line(f"{label}: {name}", values))
+        for old, new in (("as_paragraphs", "outline"), ("template before", "template after")):
+            ratio = summary(timed[new])[0] / summary(timed[old])[0]
+            extra = summary(timed[new])[0] - summary(timed[old])[0]
+            print(f"    {label}: {new} / {old}: {ratio:.2f}x, {extra * 1000:+.0f} µs")
 
 
 def busiest_places():

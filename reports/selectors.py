@@ -1,6 +1,6 @@
 """Whole-page reads for the reader-facing views."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
@@ -44,7 +44,7 @@ class ListFilter:
     year: int | None = None
     # The region's tallies when the page has read them already (region_tallies): the total and the
     # years then cost no query of their own.
-    region_counts: YearCounts | None = None
+    region_counts: YearCounts | None = field(default=None, compare=False)
 
     def reports(self) -> ReportQuerySet:
         reports = Report.objects.published()

@@ -132,3 +132,10 @@ def test_the_chart_list_total_and_year_filter_share_one_read_of_the_tallies(clie
     years = html[html.index("年份：") : html.index("</div>", html.index("年份："))]
     assert ">2021<" in years and ">2019<" in years and ">2023<" not in years
     assert drawn(html) == in_database(region)  # the chart ignores the list's filters
+
+
+def test_names_in_the_chart_are_escaped(client, region, reports_over_the_years):
+    Category.objects.filter(slug="gongbao").update(name="公报<b>")
+    html = client.get(uncached(region.get_absolute_url())).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "公报&lt;b&gt;：4篇</title>" in svg and "<b>" not in svg
