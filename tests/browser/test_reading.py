@@ -91,7 +91,7 @@ def test_the_table_of_contents_stays_beside_the_text_on_wide_screens(
     page.context.close()
 
 
-def test_an_article_prints_without_navigation_comments_or_buttons(live_server, page, seed_report):
+def test_an_article_prints_without_navigation_comments_or_buttons(live_server, page, seed_report, screenshot):
     CommentFactory(report=seed_report, nickname="老读者", body="写得很实在。")
     address = live_server.url + seed_report.get_absolute_url()
     page.goto(address)
@@ -115,6 +115,7 @@ def test_an_article_prints_without_navigation_comments_or_buttons(live_server, p
     expect(meta).to_contain_text("来源：吉首市人民政府")
     expect(page.locator(".permalink")).to_contain_text(f"本文地址:{seed_report.get_absolute_url()}（{address}）")
     expect(page.locator("#toc-1")).to_be_visible()  # the headings stay in the text
+    screenshot(page, "article-print")
 
     # innerText is the text as laid out for the emulated medium: what the printed pages carry.
     printed = "".join(page.evaluate("() => document.body.innerText").split())
