@@ -9,8 +9,8 @@ sentence, and in sequence with the markers of its style before it.
 
 import re
 from dataclasses import dataclass
+from html import escape  # what django.utils.html.escape calls, without its lazy-text wrapper
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 CHINESE_NUMBERS = {c: n for n, c in enumerate("〇一二三四五六七八九", start=0)}
@@ -23,6 +23,8 @@ STYLES = (
     re.compile(r"[（(]([一二三四五六七八九十百]+)[）)]\s*"),
     re.compile(r"(\d{1,2})[.．、](?!\d)\s*"),
 )
+# The first characters of the markers above, to skip most paragraphs without a regular expression.
+MARKER_STARTS = frozenset("第一二三四五六七八九十百（(0123456789")
 SENTENCE_END = re.compile(r"[。！？；!?;]")
 # The longest heading text (after its number) in characters: anything longer is prose.
 MAX_HEADING_CHARS = 50
@@ -100,28 +102,31 @@ def _heading(paragraph: str, last: dict[int, int]) -> tuple[int, int] | None:
 
 
 def outline(paragraphs: list[str]) -> Outline:
-    """The body's HTML and its headings, in one pass over the paragraphs."""
-    found: list[tuple[int, int, str]] = []  # (paragraph index, style, heading text)
+    """The body's HTML and its headings: one look at each paragraph's start, one escape of each."""
+    found: dict[int, tuple[int, str]] = {}  # paragraph index -> (style, heading text)
     last: dict[int, int] = {}
     for index, paragraph in enumerate(paragraphs):
-        if paragraph[:1] in "第一二三四五六七八九十（(0123456789":
+        if paragraph[:1] in MARKER_STARTS:
             heading = _heading(paragraph, last)
             if heading is not None:
-                found.append((index, heading[0], paragraph[: heading[1]]))
+                found[index] = (heading[0], paragraph[: heading[1]])
     if len(found) < MIN_ENTRIES:
-        found = []
-    depth_of = {style: depth for depth, style in enumerate(sorted({style for _, style, _ in found}), start=1)}
-    html = [f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs]
-    entries = []
-    for number, (index, style, text) in enumerate(found, start=1):
-        anchor = f"toc-{number}"
-        depth = depth_of[style]
+        return Outline(
+            [], mark_safe("\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)), mark_safe("")
+        )
+    depth_of = {style: depth for depth, style in enumerate(sorted({style for style, _ in found.values()}), start=1)}
+    html, entries = [], []
+    for index, paragraph in enumerate(paragraphs):
+        if index not in found:
+            html.append(f"<p>{escape(paragraph)}</p>")
+            continue
+        style, text = found[index]
+        anchor, depth = f"toc-{len(entries) + 1}", depth_of[style]
         entries.append(Entry(anchor, text, depth))
-        paragraph = paragraphs[index]
         if len(text) == len(paragraph):
             level = min(depth + 1, 4)
-            html[index] = f'<h{level} id="{anchor}" class="section-heading">{escape(text)}</h{level}>'
+            html.append(f'<h{level} id="{anchor}" class="section-heading">{escape(text)}</h{level}>')
         else:
-            rest = paragraph[len(text) :]
-            html[index] = f'<p id="{anchor}"><strong class="section-heading">{escape(text)}</strong>{escape(rest)}</p>'
+            rest = escape(paragraph[len(text) :])
+            html.append(f'<p id="{anchor}"><strong class="section-heading">{escape(text)}</strong>{rest}</p>')
     return Outline(entries, mark_safe("\n".join(html)), _toc(entries))
