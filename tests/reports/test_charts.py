@@ -68,7 +68,7 @@ def test_the_numbers_are_also_a_table_and_the_svg_is_labelled(client, region, re
     assert 'role="img"' in svg and 'aria-labelledby="year-chart-title year-chart-desc"' in svg
     assert "湖南省2019—2023年各栏目报告数量</title>" in svg
     assert "共13篇，最多的是2023年（6篇）" in svg
-    table = html[html.index('<table class="visually-hidden">') : html.index("</table>")]
+    table = html[html.index('<div class="visually-hidden"><table>') : html.index("</table>")]
     assert '<th scope="col">报告</th><th scope="col">公报</th><th scope="col">合计</th>' in table
     rows = re.findall(r'<th scope="row">(\d+)年</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>', table)
     assert rows == [
