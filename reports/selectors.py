@@ -1,6 +1,6 @@
 """Whole-page reads for the reader-facing views."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
@@ -16,6 +16,25 @@ from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuer
 
 
 @dataclass(frozen=True)
+class YearCounts:
+    """Published reports of one place per year and category, from the tallies: what its region page
+    shows as a chart, and whence its list's total and year filter come."""
+
+    counts: dict[tuple[int, int], int]  # (year, category id) -> reports; only non-zero cells
+
+    def total(self, *, category: Category | None = None, year: int | None = None) -> int:
+        return sum(
+            count
+            for (y, c), count in self.counts.items()
+            if (year is None or y == year) and (category is None or c == category.pk)
+        )
+
+    def years(self, *, category: Category | None = None) -> list[int]:
+        """Newest first."""
+        return sorted({y for y, c in self.counts if category is None or c == category.pk}, reverse=True)
+
+
+@dataclass(frozen=True)
 class ListFilter:
     """What a list shows: any combination of category, big region, region and year."""
 
@@ -23,6 +42,9 @@ class ListFilter:
     big_region: BigRegion | None = None
     region: Region | None = None
     year: int | None = None
+    # The region's tallies when the page has read them already (region_tallies): the total and the
+    # years then cost no query of their own.
+    region_counts: YearCounts | None = field(default=None, compare=False)
 
     def reports(self) -> ReportQuerySet:
         reports = Report.objects.published()
@@ -50,6 +72,8 @@ class ListFilter:
         return tallies
 
     def total(self) -> int:
+        if self._counts_apply():
+            return self.region_counts.total(category=self.category, year=self.year)
         tallies = self.tallies()
         if self.year is not None:
             tallies = tallies.filter(year=self.year)
@@ -57,7 +81,27 @@ class ListFilter:
 
     def years(self) -> list[int]:
         """Years that have reports in this list (ignoring the year filter), newest first."""
+        if self._counts_apply():
+            return self.region_counts.years(category=self.category)
         return list(self.tallies().filter(count__gt=0).order_by("-year").values_list("year", flat=True).distinct())
+
+    def _counts_apply(self) -> bool:
+        return self.region_counts is not None and self.region is not None and self.big_region is None
+
+
+def region_tallies(region: Region) -> YearCounts:
+    """The region's (whole subtree's) reports per year and category: one grouped read of its few
+    thousand tally rows at most, on the tally indexes."""
+    rows = (
+        ListFilter(region=region)
+        .tallies()
+        .filter(count__gt=0)
+        .order_by()
+        .values_list("year", "category")
+        .annotate(total=Sum("count"))
+        .values_list("year", "category", "total")
+    )
+    return YearCounts({(year, category): total for year, category, total in rows if total})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from portal.caching import built_from, depends_on
 from portal.replicas import without_pin
 from takedowns import selectors as takedown_selectors
 
-from . import scopes, selectors, services, visits
+from . import charts, scopes, selectors, services, visits
 from .models import BigRegion, Category, Region, ReportStatus
 from .pagination import paginate
 
@@ -73,11 +73,19 @@ def region_detail(request: HttpRequest, area: str, slug: str) -> HttpResponse:
         return redirect(region, permanent=True)
     depends_on(request, scopes.within(region.pk))
     category = _category_from_query(request)
+    counts = selectors.region_tallies(region)
     list_filter = selectors.ListFilter(
-        region=region, category=category, year=selectors.parse_year(request.GET.get("year"))
+        region=region, category=category, year=selectors.parse_year(request.GET.get("year")), region_counts=counts
     )
     children = selectors.children_with_counts(region) if region.level < 3 else []
-    return _report_list(request, "reports/region.html", list_filter, region=region, children=children)
+    return _report_list(
+        request,
+        "reports/region.html",
+        list_filter,
+        region=region,
+        children=children,
+        chart=charts.year_chart(counts, selectors.navigation().categories),
+    )
 
 
 def _category_from_query(request: HttpRequest) -> Category | None:

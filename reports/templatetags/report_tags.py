@@ -1,6 +1,8 @@
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from reports import outline as outlines
 
 register = template.Library()
 
@@ -47,6 +49,12 @@ def as_paragraphs(paragraphs: list[str]) -> str:
     return format_html_join("\n", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs))
 
 
+@register.filter
+def outline(paragraphs: list[str]) -> outlines.Outline:
+    """The body as HTML with its table of contents, built in one pass (a template reads it twice)."""
+    return outlines.outline(paragraphs)
+
+
 @register.simple_tag
 def report_rows(reports) -> SafeString:
     """The rows of a report list (includes/report_list.html). Written out here rather than as a
@@ -61,4 +69,57 @@ def report_rows(reports) -> SafeString:
             for report in reports
             for day in (report.date.isoformat(),)
         ),
+    )
+
+
+@register.simple_tag
+def year_chart_svg(chart, place) -> SafeString:
+    """The SVG of includes/year_chart.html, written out here: a dozen years of several categories
+    with their axis and labels are a few hundred elements, many times slower as template loops or
+    format_html. Numbers are the chart's own ints and floats, written with str() (never localised:
+    a coordinate takes no thousands separator); only names are escaped, once each."""
+    names = {category.pk: (escape(category.slug), escape(category.name)) for category, _ in chart.legend}
+    parts = [
+        f'<svg class="chart" width="{chart.width}" height="{chart.height}" viewBox="0 0 {chart.width} {chart.height}"'
+        ' role="img" aria-labelledby="year-chart-title year-chart-desc">',
+        f'<title id="year-chart-title">{escape(place.name)}{chart.first_year}—{chart.last_year}年'
+        "各栏目报告数量</title>",
+        f'<desc id="year-chart-desc">共{chart.total}篇，最多的是{chart.busiest.year}年（{chart.busiest.total}篇）；'
+        "各年各栏目的篇数见图下的表。</desc>",
+    ]
+    for tick in chart.ticks:
+        parts.append(
+            f'<line class="grid" x1="{chart.plot_left}" x2="{chart.plot_right}" y1="{tick.y}" y2="{tick.y}"></line>'
+            f'<text class="tick" x="{chart.tick_x}" y="{tick.y}" text-anchor="end" dominant-baseline="middle">'
+            f"{tick.value}</text>"
+        )
+    for bar in chart.bars:
+        parts.append('<g class="bar">')
+        for segment in bar.segments:
+            slug, name = names[segment.category.pk]
+            parts.append(
+                f'<rect class="series-{segment.series}" x="{bar.x}" y="{segment.y}" width="{chart.bar_width}"'
+                f' height="{segment.height}" data-year="{bar.year}" data-category="{slug}"'
+                f' data-count="{segment.count}"><title>{bar.year}年{name}：{segment.count}篇</title></rect>'
+            )
+        if bar.total:
+            parts.append(
+                f'<text class="total" x="{bar.middle}" y="{bar.label_y}" text-anchor="middle">{bar.total}</text>'
+            )
+        parts.append(
+            f'<text class="year" x="{bar.middle}" y="{chart.year_y}" text-anchor="middle">{bar.year}</text></g>'
+        )
+    parts.append("</svg>")
+    return mark_safe("\n".join(parts))
+
+
+@register.simple_tag
+def year_chart_rows(chart) -> SafeString:
+    """The rows of the chart's table, written out for the same reason (numbers only)."""
+    return mark_safe(
+        "\n".join(
+            f'<tr><th scope="row">{row.year}年</th>{"".join(f"<td>{count}</td>" for count in row.counts)}'
+            f"<td>{row.total}</td></tr>"
+            for row in chart.rows
+        )
     )
