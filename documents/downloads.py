@@ -10,8 +10,8 @@ from pypinyin import lazy_pinyin
 def ascii_fallback(name: str, *, default_stem: str) -> str:
     """The name in pinyin and ASCII letters, for the browsers that ignore filename*."""
     stem, extension = os.path.splitext(name)
-    letters = "-".join(lazy_pinyin(stem, errors=lambda chars: list(chars)))
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:80]
+    letters = "-".join(lazy_pinyin(stem, errors=lambda chars: chars))  # non-Chinese runs stay whole
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:120].rstrip("-")
     extension = re.sub(r"[^A-Za-z0-9.]", "", extension)[:10]
     return f"{stem or default_stem}{extension}"
 

@@ -32,6 +32,8 @@ from .models import DocumentKind
 logger = logging.getLogger(__name__)
 
 _SNIFF_BYTES = 8192
+# Word 97–2003 (.doc) and the other old Office files are OLE2 compound files.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<meta", b"<title", b"<p>", b"<div")
 
 
@@ -69,6 +71,8 @@ def sniff_kind(name: str, head: bytes, size: int) -> str:
     """The document's kind from its size and first bytes, or DocumentError."""
     label = file_label(name)
     check_size(name, size)
+    if head.startswith(OLE2_SIGNATURE):
+        raise DocumentError(f"文件“{label}”是旧版 Word（.doc）格式，请在 Word 中另存为 .docx 后再导入。")
     guess = filetype.guess(head)
     if guess is not None:
         match guess.extension:
