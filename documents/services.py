@@ -102,7 +102,7 @@ def original_attach(*, report: Report, name: str, content: bytes) -> Original:
     like an import, and make the report's article show it."""
     label = file_label(name)
     kind = extraction.sniff_kind(label, content[:8192], len(content))
-    previous = selectors.original_of(report) if report.pk else None
+    previous = Original.objects.filter(report=report).first()  # not report.original: it may be stale
     extension = {DocumentKind.PDF: "pdf", DocumentKind.DOCX: "docx", DocumentKind.HTML: "html"}[kind]
     original = Original(
         report=report,
