@@ -15,6 +15,8 @@ from reportlab.pdfgen import canvas
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
+# The first bytes of Word 97–2003 (.doc) and other old Office files.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TITLE = "(湖南省)吉首市人民政府工作报告(2023年2月14日)"
 PARAGRAPHS = [
     "——2023年2月14日在吉首市第十六届人民代表大会第二次会议上",

@@ -98,8 +98,6 @@ def test_deleting_an_original_in_admin_keeps_the_report_and_removes_the_link(cli
     client.force_login(editor)
     client.post(IMPORT_URL, {"files": [upload("a.docx", files.docx_bytes())]})
     original = Original.objects.get()
-    response = client.post(
-        reverse("admin:documents_original_delete", args=[original.pk]), {"post": "yes"}, follow=True
-    )
+    response = client.post(reverse("admin:documents_original_delete", args=[original.pk]), {"post": "yes"}, follow=True)
     assert response.status_code == 200
     assert not Original.objects.exists() and Report.objects.count() == 1

@@ -17,9 +17,8 @@ def folder(tmp_path):
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)
     (folder / "吉首报告.pdf").write_bytes(files.pdf_bytes())
-    (folder / "凤凰县报告.docx").write_bytes(
-        files.docx_bytes(title="凤凰县人民政府工作报告", paragraphs=["——2023年1月10日在凤凰县人民代表大会上", "各位代表："])
-    )
+    opening = ["——2023年1月10日在凤凰县人民代表大会上", "各位代表："]
+    (folder / "凤凰县报告.docx").write_bytes(files.docx_bytes(title="凤凰县人民政府工作报告", paragraphs=opening))
     (folder / "扫描件.pdf").write_bytes(files.scanned_pdf_bytes())
     (folder / "setup.pdf").write_bytes(files.exe_bytes())
     (folder / "sub" / "页面.html").write_bytes(files.html_bytes(encoding="gb18030"))
