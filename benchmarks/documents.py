@@ -179,6 +179,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     options = parser.parse_args()
     setup_django()
+    from django.core.management import call_command
+
+    call_command("createcachetable")  # the default cache, which deleting drafts makes stale; idempotent
 
     with tempfile.TemporaryDirectory(prefix="bench-documents-") as scratch:
         scratch = Path(scratch)

@@ -66,15 +66,17 @@ def pdf_paragraphs(pages: list[list[Line]]) -> list[str]:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Signatures of lines at the top or bottom of at least half the pages (and two of them)."""
+    """Signatures of lines that sit at the same place at the top or bottom (one of the first or last
+    EDGE_LINES) of nearly every page: a cover page may lack them, a body line seldom repeats so."""
     if len(pages) < 2:
         return set()
     seen = Counter()
     for lines in pages:
-        edges = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
-        seen.update({_signature(line) for line in edges})
-    needed = max(2, math.ceil(len(pages) / 2))
-    return {signature for signature, count in seen.items() if count >= needed and signature}
+        top = {(index, _signature(line)) for index, line in enumerate(lines[:EDGE_LINES])}
+        bottom = {(-1 - index, _signature(line)) for index, line in enumerate(reversed(lines[-EDGE_LINES:]))}
+        seen.update(top | bottom)
+    needed = max(2, math.ceil(0.8 * (len(pages) - 1)))
+    return {signature for (_, signature), count in seen.items() if count >= needed and signature}
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -122,7 +124,9 @@ def docx_paragraphs(blocks: list[str]) -> list[str]:
             continue
         paragraph = lines[0].strip()
         for raw in lines[1:]:
-            if INDENT.match(raw) or HEADING.match(raw.strip()):
+            # "；（一）…" goes on the same paragraph; a heading follows a finished sentence or a title.
+            after_sentence = not paragraph.endswith(("，", "；", "、", "：", ",", ";"))
+            if INDENT.match(raw) or (HEADING.match(raw.strip()) and after_sentence):
                 paragraphs.append(paragraph)
                 paragraph = raw.strip()
             else:

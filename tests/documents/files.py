@@ -110,20 +110,22 @@ def scanned_pdf_bytes() -> bytes:
 
 def docx_bytes(paragraphs: list[str] = PARAGRAPHS, *, title: str = TITLE, table: bool = False) -> bytes:
     """A Word file: a running header and a page-number footer, the title, and paragraphs of which the
-    fifth carries a manual line break in the middle (as pasted text often does)."""
+    fifth carries a manual line break in the middle (as pasted text often does), as do those with
+    a newline, where it is."""
     document = docx.Document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "吉首市人民政府文件"
     section.footer.paragraphs[0].text = "第 1 页"
     document.add_paragraph(title)
     for index, paragraph in enumerate(paragraphs):
-        if index == 4:
+        if index == 4 and "\n" not in paragraph:
             middle = len(paragraph) // 2
-            run = document.add_paragraph().add_run(paragraph[:middle])
+            paragraph = f"{paragraph[:middle]}\n{paragraph[middle:]}"
+        first, *rest = paragraph.split("\n")
+        run = document.add_paragraph().add_run(first)
+        for line in rest:  # a manual line break (Shift+Enter) inside the paragraph
             run.add_break(WD_BREAK.LINE)
-            run.add_text(paragraph[middle:])
-        else:
-            document.add_paragraph(paragraph)
+            run.add_text(line)
         document.add_paragraph("")  # empty paragraphs used as spacing
     if table:
         grid = document.add_table(rows=2, cols=2)

@@ -81,3 +81,24 @@ def test_a_file_over_the_size_limit_is_refused(settings):
     settings.DOCUMENTS_MAX_FILE_BYTES = 1024 * 1024
     with pytest.raises(DocumentError, match=re.escape("文件“大.pdf”超过 1 MB")):
         extract("大.pdf", files.pdf_bytes() + bytes(1024 * 1024))
+
+
+def test_text_repeated_in_the_body_is_not_taken_for_a_running_header():
+    """Reports repeat sentences; only a line at the same place on half the pages is page furniture."""
+    paragraphs = ["各位代表：", files.PARAGRAPHS[2]] * 6  # a short line on every page, at varying places
+    assert extract("a.pdf", files.pdf_bytes(paragraphs, lines_per_page=5)).paragraphs == [files.TITLE, *paragraphs]
+
+
+def test_a_manual_line_break_before_an_enumeration_inside_a_sentence_is_not_a_new_paragraph():
+    inside = "我们统筹发展和安全；\n（一）产业发展提质增效，\n（二）城乡面貌持续改善。"
+    after = "全年目标全面完成。\n（二）城乡面貌持续改善。"
+    content = files.docx_bytes([inside, "各位代表：", "第三段。", "第四段。", after], title="吉首市人民政府工作报告")
+    assert extract("a.docx", content).paragraphs == [
+        "吉首市人民政府工作报告",
+        "我们统筹发展和安全；（一）产业发展提质增效，（二）城乡面貌持续改善。",
+        "各位代表：",
+        "第三段。",
+        "第四段。",
+        "全年目标全面完成。",
+        "（二）城乡面貌持续改善。",
+    ]
