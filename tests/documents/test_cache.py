@@ -47,8 +47,9 @@ def app_server(django_db_setup, django_db_blocker, cache_url, shared_media):
         env["DJANGO_CACHE_URL"] = cache_url
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen([*command, "--no-control-socket"], cwd=Path(__file__).resolve().parents[2], env=env)
-    if not wait_until_listening(port):
+    if not wait_until_listening(port, timeout=90):  # the machine may be busy
         server.kill()
+        server.wait()
         pytest.fail("gunicorn did not start")
     yield port
     server.terminate()
