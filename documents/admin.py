@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -67,7 +67,11 @@ class OriginalAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         original = get_object_or_404(Original, pk=pk)
-        response = FileResponse(original.file.open("rb"), content_type=original.content_type)
+        try:
+            handle = original.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("原文文件已不存在") from None
+        response = FileResponse(handle, content_type=original.content_type)
         response["Content-Disposition"] = attachment_header(original.file_name, default_stem=f"original-{pk}")
         response["Cache-Control"] = "private, no-store"
         return response

@@ -4,7 +4,7 @@ The kind is told by the file's content, never its name or the browser's claim (a
 evidence). Every way a file can fail to give text ends in DocumentError with a Chinese message that
 names the file; the extractors' own exceptions never leave this module.
 
-Libraries, chosen by measuring on Chinese documents (see the README's 从文件导入报告):
+Libraries, chosen by measuring on Chinese documents:
 pypdfium2 (PDFium) reads both embedded CFF/CID fonts and unembedded Adobe-GB1 fonts correctly,
 python-docx reads Word's paragraphs in order, trafilatura finds the main text of a saved
 government page (keeping <br>-separated paragraphs and GBK encodings) without its menus,
