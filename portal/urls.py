@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("search/", include("search.urls")),
     path("rss/", include("reports.feed_urls")),
+    path("", include("documents.urls")),
     path(
         "sitemap.xml",
         sitemap_page(sitemap_views.index),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from comments.models import CommentThread
+from documents.models import Original
 from portal.caching import cached_lookup
 from portal.db import PreparedStatement
 from portal.replicas import read_connection
@@ -196,10 +197,13 @@ def report_for_article(pk: int) -> Report | None:
     report = Report.from_db(db, _REPORT_COLUMNS, [next(columns) for _ in _REPORT_COLUMNS])
     report.is_public = next(columns)
     thread = [next(columns) for _ in _THREAD_COLUMNS]
+    original = [next(columns) for _ in _ORIGINAL_COLUMNS]
     places = [[next(columns) for _ in _REGION_COLUMNS] for _ in range(3)]
     # Cached on the report like select_related does, a missing row included (no query for it later).
     thread = None if thread[0] is None else CommentThread.from_db(db, _THREAD_COLUMNS, thread)
     Report.comment_thread.related.set_cached_value(report, thread)
+    original = None if original[0] is None else Original.from_db(db, _ORIGINAL_COLUMNS, original)
+    Report.original.related.set_cached_value(report, original)  # its 下载原文 link
     report.category, report.big_region = _category_and_big_region(report)
     report.region, report.province, report.prefecture = (
         None if place[0] is None else Region.from_db(db, _REGION_COLUMNS, place) for place in places
@@ -249,6 +253,7 @@ def _category_and_big_region(report: Report) -> tuple[Category, BigRegion]:
 _REPORT_COLUMNS = [f.attname for f in Report._meta.concrete_fields if f.name != "search_vector"]
 _THREAD_COLUMNS = [f.attname for f in CommentThread._meta.concrete_fields]
 _REGION_COLUMNS = [f.attname for f in Region._meta.concrete_fields]
+_ORIGINAL_COLUMNS = [f.attname for f in Original._meta.concrete_fields]
 # Model.from_db takes a subset of the columns in the model's own order.
 _LIST_COLUMNS = [
     f.attname
@@ -267,9 +272,11 @@ def _article_statement() -> PreparedStatement:
         "report_article",
         f"""SELECT {_columns("r", _REPORT_COLUMNS)}, ({_published_literal("r")}),
                    {_columns("t", _THREAD_COLUMNS)},
+                   {_columns("o", _ORIGINAL_COLUMNS)},
                    {", ".join(_columns(place, _REGION_COLUMNS) for place in ("g1", "g2", "g3"))}
             FROM {Report._meta.db_table} r
             LEFT JOIN {CommentThread._meta.db_table} t ON t.report_id = r.id
+            LEFT JOIN {Original._meta.db_table} o ON o.report_id = r.id
             LEFT JOIN {Region._meta.db_table} g1 ON g1.id = r.region_id
             LEFT JOIN {Region._meta.db_table} g2 ON g2.id = r.province_id
             LEFT JOIN {Region._meta.db_table} g3 ON g3.id = r.prefecture_id

@@ -167,6 +167,12 @@ def reports_delete(*, report_ids: Iterable[int]) -> int:
     return len(placements)
 
 
+def report_attachment_changed(*, report: Report) -> None:
+    """Something its article shows beside the report's own columns was attached, replaced or removed
+    (its original file, documents app): the article is stale, its lists are not."""
+    caching.invalidate(scopes.report_page(report.pk))
+
+
 def _placements_changed(reports: Iterable[Report]) -> None:
     """Reports were added, changed or removed at these places (each before and after a change):
     recount their lists and make the pages that show them stale."""

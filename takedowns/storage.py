@@ -1,49 +1,11 @@
-import os
-import tempfile
-from contextlib import suppress
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from portal.storage import PrivateStorage as SharedPrivateStorage
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, outside the web root: they have no public URL and are
-    served only through a permission-checked admin view. The root is read on every use so that
-    tests can point it at a temporary directory."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("private files have no public URL")
-
-    def _save(self, name, content):
-        """Written beside its place and linked in only when whole: a disk that fills up midway leaves
-        no half-written evidence behind (the caller sees the OSError)."""
-        path = self.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        descriptor, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
-        try:
-            with os.fdopen(descriptor, "wb") as out:
-                for chunk in content.chunks():
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.link(partial, path)  # never replaces a file already there (save() chose a free name)
-        finally:
-            with suppress(FileNotFoundError):
-                os.unlink(partial)
-        return name
+class PrivateStorage(SharedPrivateStorage):
+    """Evidence files; the class keeps this path, which the migrations name."""
 
 
 private_storage = PrivateStorage()

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "takedowns",
     "search",
     "outbox",
+    "documents",
     "backoffice",  # after every app whose admin it adjusts
 ]
 
@@ -245,6 +246,7 @@ RESERVED_SLUGS = frozenset(
         "csp-report",
         "healthz",
         "readyz",
+        "yuanwen",
     }
 )
 
@@ -317,6 +319,10 @@ INSTALLED_APPS += ["compare"]
 # address allows DATA_UPLOAD_MAX_MEMORY_SIZE. Takedown forms: every evidence file and the letter of
 # authorisation at their largest, plus the text fields. nginx's client_max_body_size (README) is
 # the largest of these.
+# Importing reports from PDF, DOCX and HTML files (documents app): the largest file accepted, in
+# admin (several files per request, within the admin's request body limit below) and from the command line.
+DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_MB", default=20) * 1024 * 1024
+
 REQUEST_BODY_LIMITS = {
     "takedowns": (TAKEDOWN_MAX_ATTACHMENTS + 1) * TAKEDOWN_MAX_ATTACHMENT_BYTES + 1024 * 1024,
     "admin": 32 * 1024 * 1024,
