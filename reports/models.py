@@ -269,6 +269,10 @@ class Report(models.Model):
                 include=["category"],
                 condition=PUBLISHED,
             ),
+            # The open-data API: every published report newest first, and in order of change
+            # (incremental sync).
+            models.Index(F("date").desc(), F("id").desc(), name="report_pub_date_idx", condition=PUBLISHED),
+            models.Index(F("updated_at"), F("id"), name="report_pub_updated_idx", condition=PUBLISHED),
             models.Index(
                 F("big_region"),
                 F("date").desc(),
@@ -305,6 +309,35 @@ class Report(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+
+class RemovalReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", "已撤回"
+    UNPUBLISHED = "unpublished", "退回草稿"
+    RESTRICTED = "restricted", "因投诉屏蔽"
+    DELETED = "deleted", "已删除"
+
+
+class ReportTombstone(models.Model):
+    """A report readers could see and no longer can. Incremental sync (the open-data API) lists
+    these so that mirrors delete their copies; reports.services writes one whenever a public report
+    stops being public, and removes it when the report is public again."""
+
+    report_id = models.BigIntegerField("报告编号")  # no foreign key: a deleted report keeps its tombstone
+    reason = models.CharField("原因", max_length=16, choices=RemovalReason.choices)
+    removed_at = models.DateTimeField("下架时间")
+
+    class Meta:
+        ordering = ["removed_at", "report_id"]
+        verbose_name = verbose_name_plural = "下架记录"
+        constraints = [
+            models.UniqueConstraint(fields=["report_id"], name="report_tombstone_unique_report"),
+            models.CheckConstraint(name="report_tombstone_reason_valid", condition=Q(reason__in=RemovalReason.values)),
+        ]
+        indexes = [models.Index(fields=["removed_at", "report_id"], name="report_tombstone_removed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.get_reason_display()}"
 
 
 class ReportTally(models.Model):
