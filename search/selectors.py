@@ -18,7 +18,7 @@ from . import matching
 from .facets import Facets, facets
 from .filters import SearchFilter
 from .highlight import highlight, snippet
-from .query import ParsedQuery
+from .query import ParsedQuery, parse_query
 from .ranking import Ranking
 
 PER_PAGE = 20
@@ -97,3 +97,9 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
             page=page_of(paginator, page),
             facets=facets(found, search_filter, capped=capped),
         )
+
+
+def reports_matching(text: str):
+    """Published reports that contain every term of `text`, as the search page finds them, for
+    other apps to narrow and order their own way (the open-data API's `q`)."""
+    return matching.matching_reports(parse_query(text), SearchFilter())

@@ -1,0 +1,118 @@
+"""The API's reads: the same published rule and list filters as the HTML pages (reports.selectors),
+the site's own search (search.selectors), keyset pages over the partial indexes of reports."""
+
+from dataclasses import dataclass
+from heapq import merge
+
+from django.db.models import F, Sum
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+from reports.models import Category, Region, Report, ReportTally, ReportTombstone
+from reports.selectors import ListFilter, navigation
+from search.selectors import reports_matching
+
+from .params import Cursor, ReportQuery, sync_bound
+from .records import ReportRecords, tombstone_record, with_places
+
+
+@dataclass(frozen=True)
+class ApiPage:
+    results: list[dict]
+    next_cursor: str | None
+    sync_until: str | None = None  # in sync order, once the last page is reached: the next updated_since
+
+
+def _filtered(query: ReportQuery):
+    reports = ListFilter(
+        category=query.category, big_region=query.big_region, region=query.region, year=query.year
+    ).reports()
+    if query.date_from is not None:
+        reports = reports.filter(date__gte=query.date_from)
+    if query.date_to is not None:
+        reports = reports.filter(date__lte=query.date_to)
+    if query.q:
+        reports = reports.filter(pk__in=reports_matching(query.q).values("pk"))
+    return reports
+
+
+def reports_page(query: ReportQuery, *, site_url: str) -> ApiPage:
+    """Newest first by (date, id): a cursor is a position, so inserts never shift a page."""
+    reports = _filtered(query).order_by("-date", "-id")
+    if query.cursor is not None:
+        reports = reports.filter(TupleLessThan(Tuple(F("date"), F("id")), query.cursor.position))
+    rows = list(with_places(reports, body=query.body)[: query.limit + 1])
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    records = ReportRecords(site_url=site_url, body=query.body)
+    next_cursor = Cursor("date", (rows[-1].date, rows[-1].pk)).encode() if more else None
+    return ApiPage([records(row) for row in rows], next_cursor)
+
+
+def sync_page(query: ReportQuery, *, site_url: str) -> ApiPage:
+    """Changes in the order they happened: reports published or changed, and tombstones of reports
+    that stopped being public (all of them, whatever the filters: a mirror ignores unknown ids)."""
+    bound = sync_bound()
+    after = query.cursor.position if query.cursor is not None else (query.updated_since, 0)
+    inclusive = query.cursor is None
+    reports = _filtered(query).filter(updated_at__lte=bound).order_by("updated_at", "id")
+    tombstones = ReportTombstone.objects.filter(removed_at__lte=bound).order_by("removed_at", "report_id")
+    if inclusive:
+        reports = reports.filter(updated_at__gte=after[0])
+        tombstones = tombstones.filter(removed_at__gte=after[0])
+    else:
+        reports = reports.filter(TupleGreaterThan(Tuple(F("updated_at"), F("id")), after))
+        tombstones = tombstones.filter(TupleGreaterThan(Tuple(F("removed_at"), F("report_id")), after))
+    changed = list(with_places(reports, body=query.body)[: query.limit + 1])
+    removed = list(tombstones[: query.limit + 1])
+    events = list(
+        merge(
+            ((report.updated_at, report.pk, report) for report in changed),
+            ((tombstone.removed_at, tombstone.report_id, tombstone) for tombstone in removed),
+            key=lambda event: event[:2],
+        )
+    )
+    more = len(events) > query.limit
+    events = events[: query.limit]
+    records = ReportRecords(site_url=site_url, body=query.body)
+    results = [tombstone_record(item) if isinstance(item, ReportTombstone) else records(item) for *_, item in events]
+    if more:
+        return ApiPage(results, Cursor("sync", events[-1][:2]).encode())
+    return ApiPage(results, None, sync_until=bound.isoformat())
+
+
+def report_with_body(pk: int) -> Report | None:
+    """One report, whether readers may see it (is_public) or not: the view decides what to say."""
+    reports = with_places(Report.objects.with_is_public(), body=True, extra=("status", "is_restricted"))
+    return reports.filter(pk=pk).first()
+
+
+def report_record(report: Report, *, site_url: str, body: bool) -> dict:
+    return ReportRecords(site_url=site_url, body=body)(report)
+
+
+def regions_with_counts() -> list[dict]:
+    """Every region of GB/T 2260 with its parent's code and its published reports, its
+    sub-regions' included, summed from the tallies (no report is read)."""
+    totals: dict[int, int] = {}
+    groups = ReportTally.objects.order_by().values_list("region", "prefecture", "province").annotate(n=Sum("count"))
+    for region_id, prefecture_id, province_id, count in groups:
+        for place in {region_id, prefecture_id, province_id} - {None}:
+            totals[place] = totals.get(place, 0) + count
+    regions = Region.objects.order_by("code").values_list("id", "code", "name", "type", "level", "parent__code")
+    return [
+        {"code": code, "name": name, "type": kind, "level": level, "parent": parent, "report_count": totals.get(pk, 0)}
+        for pk, code, name, kind, level, parent in regions
+    ]
+
+
+def categories_with_counts() -> list[dict]:
+    counts = dict(ReportTally.objects.order_by().values_list("category").annotate(n=Sum("count")))
+    return [
+        {"slug": c.slug, "name": c.name, "description": c.description, "report_count": counts.get(c.pk, 0)}
+        for c in Category.objects.all()
+    ]
+
+
+def areas_with_counts() -> list[dict]:
+    counts = dict(ReportTally.objects.order_by().values_list("big_region").annotate(n=Sum("count")))
+    return [{"slug": b.slug, "name": b.name, "report_count": counts.get(b.pk, 0)} for b in navigation().big_regions]
