@@ -14,6 +14,7 @@ from reports import services as report_services
 from reports.models import ReportStatus
 from takedowns import services as takedown_services
 from tests.factories import TakedownNoticeFactory, UserFactory
+from tests.queries import PageQueries
 
 from .conftest import every_id, ids, make
 
@@ -346,3 +347,20 @@ def test_the_api_is_not_in_the_sitemap(client, spread):
 def test_json_is_utf8_chinese_not_escapes(client, spread):
     text = client.get("/api/v1/areas/").content.decode()
     assert "华中" in text and json.loads(text)
+
+
+@pytest.mark.parametrize("url", [REPORTS, f"{REPORTS}?region=43&body=1", f"{REPORTS}?updated_since=2000-01-01"])
+def test_a_page_costs_the_same_queries_for_one_report_and_many(client, places, url):
+    limits = iter(range(100, 0, -1))  # another address each time: never a page cache hit
+
+    def count() -> int:
+        with PageQueries() as queries:
+            assert client.get(url, {"limit": next(limits)}).status_code == 200
+        return len(queries)
+
+    make(places)
+    client.get(url, {"limit": 1})  # the shared lookups (navigation) are built once
+    one = count()
+    for n in range(30):
+        make(places, where="xiangxi", date=datetime.date(2022, 1, 1) + datetime.timedelta(days=n))
+    assert count() == one <= 4
