@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.http import quote_etag, urlencode
 
 from portal.caching import built_from, depends_on
@@ -160,6 +161,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
         "opendata/data.html",
         {
             "manifest": manifest,
+            "generated_at": parse_datetime(manifest["generated_at"]) if manifest else None,
             "files": files,
             "api_url": api_url,
             "schema_url": request.build_absolute_uri(reverse("api:schema")),
