@@ -36,7 +36,7 @@ def take(request) -> Allowance:
     try:
         cache.add(key, 0, timeout=window + 1)
         used = cache.incr(key)
-    except (CacheUnavailable, ValueError):
+    except (*CacheUnavailable, ValueError):
         logger.warning("cache unavailable: API request not counted against its rate limit")
         return Allowance(True, limit, limit, retry_after)
     return Allowance(used <= limit, limit, max(limit - used, 0), retry_after)
