@@ -7,12 +7,12 @@ from heapq import merge
 from django.db.models import F, Sum
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from reports.models import Category, Region, Report, ReportTally, ReportTombstone
+from reports.models import Category, Region, Report, ReportStatus, ReportTally, ReportTombstone
 from reports.selectors import ListFilter, navigation
 from search.selectors import reports_matching
 
 from .params import Cursor, ReportQuery, sync_bound
-from .records import ReportRecords, tombstone_record, with_places
+from .records import COLUMNS, ReportRecords, rows, tombstone_record
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,11 @@ def reports_page(query: ReportQuery, *, site_url: str) -> ApiPage:
     reports = _filtered(query).order_by("-date", "-id")
     if query.cursor is not None:
         reports = reports.filter(TupleLessThan(Tuple(F("date"), F("id")), query.cursor.position))
-    rows = list(with_places(reports, body=query.body)[: query.limit + 1])
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    records = ReportRecords(site_url=site_url, body=query.body)
-    next_cursor = Cursor("date", (rows[-1].date, rows[-1].pk)).encode() if more else None
-    return ApiPage([records(row) for row in rows], next_cursor)
+    found = list(rows(reports, body=query.body)[: query.limit + 1])
+    more = len(found) > query.limit
+    found = found[: query.limit]
+    next_cursor = Cursor("date", (found[-1][2], found[-1][0])).encode() if more else None
+    return ApiPage(ReportRecords(site_url=site_url, body=query.body)(found), next_cursor)
 
 
 def sync_page(query: ReportQuery, *, site_url: str) -> ApiPage:
@@ -53,41 +52,54 @@ def sync_page(query: ReportQuery, *, site_url: str) -> ApiPage:
     that stopped being public (all of them, whatever the filters: a mirror ignores unknown ids)."""
     bound = sync_bound()
     after = query.cursor.position if query.cursor is not None else (query.updated_since, 0)
-    inclusive = query.cursor is None
     reports = _filtered(query).filter(updated_at__lte=bound).order_by("updated_at", "id")
     tombstones = ReportTombstone.objects.filter(removed_at__lte=bound).order_by("removed_at", "report_id")
-    if inclusive:
+    if query.cursor is None:
         reports = reports.filter(updated_at__gte=after[0])
         tombstones = tombstones.filter(removed_at__gte=after[0])
     else:
         reports = reports.filter(TupleGreaterThan(Tuple(F("updated_at"), F("id")), after))
         tombstones = tombstones.filter(TupleGreaterThan(Tuple(F("removed_at"), F("report_id")), after))
-    changed = list(with_places(reports, body=query.body)[: query.limit + 1])
+    changed = list(rows(reports, body=query.body)[: query.limit + 1])
     removed = list(tombstones[: query.limit + 1])
     events = list(
         merge(
-            ((report.updated_at, report.pk, report) for report in changed),
+            ((row[11], row[0], row) for row in changed),  # (updated_at, id)
             ((tombstone.removed_at, tombstone.report_id, tombstone) for tombstone in removed),
             key=lambda event: event[:2],
         )
     )
     more = len(events) > query.limit
     events = events[: query.limit]
-    records = ReportRecords(site_url=site_url, body=query.body)
-    results = [tombstone_record(item) if isinstance(item, ReportTombstone) else records(item) for *_, item in events]
+    records = iter(ReportRecords(site_url=site_url, body=query.body)([e[2] for e in events if isinstance(e[2], tuple)]))
+    results = [tombstone_record(item) if isinstance(item, ReportTombstone) else next(records) for *_, item in events]
     if more:
         return ApiPage(results, Cursor("sync", events[-1][:2]).encode())
     return ApiPage(results, None, sync_until=bound.isoformat())
 
 
-def report_with_body(pk: int) -> Report | None:
-    """One report, whether readers may see it (is_public) or not: the view decides what to say."""
-    reports = with_places(Report.objects.with_is_public(), body=True, extra=("status", "is_restricted"))
-    return reports.filter(pk=pk).first()
+@dataclass(frozen=True)
+class Found:
+    is_public: bool
+    is_restricted_publication: bool  # published, and restricted after a copyright notice
+    record: dict | None
 
 
-def report_record(report: Report, *, site_url: str, body: bool) -> dict:
-    return ReportRecords(site_url=site_url, body=body)(report)
+def report(pk: int, *, site_url: str, body: bool) -> Found | None:
+    """One report, and whether readers may see it; its record only if they may."""
+    found = (
+        Report.objects.with_is_public()
+        .filter(pk=pk)
+        .values_list(*COLUMNS, *(("body",) if body else ()), "is_public", "status", "is_restricted")
+        .first()
+    )
+    if found is None:
+        return None
+    *values, is_public, status, is_restricted = found
+    restricted = status == ReportStatus.PUBLISHED and is_restricted
+    if not is_public:
+        return Found(False, restricted, None)
+    return Found(True, False, ReportRecords(site_url=site_url, body=body)([tuple(values)])[0])
 
 
 def regions_with_counts() -> list[dict]:

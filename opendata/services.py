@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from itertools import batched
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.utils import timezone
 from portal import caching
 from reports.models import BigRegion, Category, Region, Report
 
-from .records import ReportRecords, with_places
+from .records import ReportRecords, all_places, rows
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,12 @@ class _HashingWriter:
 def _reference_digest() -> str:
     """What every row shows besides the report's own columns: names and codes of places and categories."""
     digest = hashlib.sha256(f"{FORMAT_VERSION}|{settings.TAKEDOWN_SITE_URL}".encode())
-    for rows in (
+    for table in (
         Category.objects.order_by("pk").values_list("pk", "slug", "name"),
         BigRegion.objects.order_by("pk").values_list("pk", "slug", "name"),
         Region.objects.order_by("pk").values_list("pk", "code", "name", "level"),
     ):
-        digest.update(repr(list(rows)).encode())
+        digest.update(repr(list(table)).encode())
     return digest.hexdigest()
 
 
@@ -95,33 +96,35 @@ def year_fingerprints() -> dict[int, str]:
         .annotate(year=ExtractYear("date"))
         .order_by()
         .values_list("year")
-        .annotate(rows=Count("id"), newest=Max("updated_at"), ids=Sum("id"))
+        .annotate(count=Count("id"), newest=Max("updated_at"), ids=Sum("id"))
     )
     return {
-        year: hashlib.sha256(f"{reference}|{rows}|{newest.isoformat()}|{ids}".encode()).hexdigest()[:32]
-        for year, rows, newest, ids in years
+        year: hashlib.sha256(f"{reference}|{count}|{newest.isoformat()}|{ids}".encode()).hexdigest()[:32]
+        for year, count, newest, ids in years
     }
 
 
 def _write_year(year: int, folder: Path) -> dict:
     final = folder / file_name(year)
     partial = folder / f".{final.name}.partial"
-    records = ReportRecords(site_url=settings.TAKEDOWN_SITE_URL, body=True)
-    reports = with_places(Report.objects.published(), body=True).filter(
+    records = ReportRecords(site_url=settings.TAKEDOWN_SITE_URL, body=True, known_places=all_places())
+    reports = Report.objects.published().filter(
         date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
     )
-    rows = 0
+    count = 0
     with transaction.atomic(), open(partial, "wb") as raw:
         writer = _HashingWriter(raw)
         # mtime=0: the same rows make the same bytes, hence the same SHA-256.
         with gzip.GzipFile(filename="", mode="wb", fileobj=writer, mtime=0, compresslevel=6) as compressed:
-            for report in reports.order_by("date", "id").iterator(chunk_size=ROWS_PER_FETCH):
-                compressed.write(json.dumps(records(report), ensure_ascii=False).encode() + b"\n")
-                rows += 1
+            for batch in batched(rows(reports.order_by("date", "id"), body=True).iterator(ROWS_PER_FETCH), 500):
+                compressed.write(
+                    b"".join(json.dumps(record, ensure_ascii=False).encode() + b"\n" for record in records(batch))
+                )
+                count += len(batch)
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(partial, final)
-    return {"name": final.name, "year": year, "rows": rows, "bytes": writer.size, "sha256": writer.sha256.hexdigest()}
+    return {"name": final.name, "year": year, "rows": count, "bytes": writer.size, "sha256": writer.sha256.hexdigest()}
 
 
 def downloads_build(*, force: bool = False) -> BuildSummary:

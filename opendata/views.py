@@ -11,7 +11,6 @@ from django.utils.http import quote_etag, urlencode
 
 from portal.caching import built_from, depends_on
 from reports import scopes
-from reports.models import ReportStatus
 
 from . import openapi, params, selectors, services, throttle
 from .errors import ApiError, allow_cross_origin, error_response, from_exception
@@ -116,12 +115,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     params.check_known(request.GET, frozenset({"body"}))
     body = params.parse_body(params.single(request.GET, "body") or "1")
     depends_on(request, scopes.report_page(pk))
-    report = selectors.report_with_body(pk)
-    if report is not None and report.status == ReportStatus.PUBLISHED and report.is_restricted:
+    found = selectors.report(pk, site_url=_site_url(request), body=body)
+    if found is not None and found.is_restricted_publication:
         raise ApiError("restricted", "该报告因版权或其他投诉已被屏蔽，依法不予提供。", status=451)
-    if report is None or not report.is_public:
+    if found is None or not found.is_public:
         raise ApiError("not_found", f"没有编号为 {pk} 的报告。", status=404)
-    return _json(selectors.report_record(report, site_url=_site_url(request), body=body))
+    return _json(found.record)
 
 
 @api_endpoint

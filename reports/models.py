@@ -114,6 +114,11 @@ class Category(models.Model):
         return cached_reverse("reports:category", category=self.slug)
 
 
+def report_path(category_slug: str, area_slug: str, pk: int) -> str:
+    """A report's address from its list's slugs, for the readers that have no Report instance at hand."""
+    return f"{cached_reverse('reports:category_area', category=category_slug, area=area_slug)}{pk}.html"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
@@ -293,8 +298,7 @@ class Report(models.Model):
     def get_absolute_url(self) -> str:
         # An article's address is its list's address and "<id>.html" (the original site's scheme,
         # checked against reverse() in tests): reversed once per list, not once per report.
-        list_url = cached_reverse("reports:category_area", category=self.category.slug, area=self.big_region.slug)
-        return f"{list_url}{self.pk}.html"
+        return report_path(self.category.slug, self.big_region.slug, self.pk)
 
     @property
     def display_title(self) -> str:

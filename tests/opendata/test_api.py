@@ -357,7 +357,7 @@ def test_a_page_costs_the_same_queries_for_one_report_and_many(client, places, u
     def count() -> int:
         with PageQueries() as queries:
             assert client.get(url, {"limit": next(limits)}).status_code == 200
-        return len(queries)
+        return len([sql for sql in queries.queries if sql.startswith("SELECT")])
 
     make(places)
     client.get(url, {"limit": 1})  # the shared lookups (navigation) are built once
