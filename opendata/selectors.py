@@ -1,13 +1,15 @@
 """The API's reads: the same published rule and list filters as the HTML pages (reports.selectors),
 the site's own search (search.selectors), keyset pages over the partial indexes of reports."""
 
+import datetime
 from dataclasses import dataclass
 from heapq import merge
 
 from django.db.models import F, Sum
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from reports.models import Category, Region, Report, ReportStatus, ReportTally, ReportTombstone
+from portal.db import session_settings
+from reports.models import SEARCH_PARTITIONS, Category, Region, Report, ReportStatus, ReportTally, ReportTombstone
 from reports.selectors import ListFilter, navigation
 from search.selectors import reports_matching
 
@@ -31,8 +33,49 @@ def _filtered(query: ReportQuery):
     if query.date_to is not None:
         reports = reports.filter(date__lte=query.date_to)
     if query.q:
-        reports = reports.filter(pk__in=reports_matching(query.q).values("pk"))
+        reports = reports_matching(query.q, reports)
     return reports
+
+
+def _newest_first(reports, query: ReportQuery) -> list[tuple]:
+    """Up to limit + 1 rows, newest first, each read from a (…, date, id) partial index of the lists.
+    With no place or category to narrow by, one branch per category, merged: the site has a handful
+    of categories, and no index on the date alone (see reports.models)."""
+    if query.category is not None or query.big_region is not None or query.region is not None:
+        return list(rows(reports, body=query.body)[: query.limit + 1])
+    first, *others = [
+        rows(reports.filter(category_id=category.pk), body=query.body)[: query.limit + 1]
+        for category in navigation().categories
+    ]
+    return list(first.union(*others, all=True).order_by("-date", "-id")[: query.limit + 1])
+
+
+def _matching_newest_first(reports, query: ReportQuery) -> list[tuple]:
+    """Up to limit + 1 rows of a search, newest first, read one year of the search index at a time
+    the way the search page does (reports.models.SEARCH_PARTITIONS, search.matching): the GIN
+    indexes are partial per year, so a query over all years could use none of them. Years after
+    the cursor and outside the date filters are skipped; the rest stop once the page is full."""
+    newest = query.cursor.position[0] if query.cursor is not None else None
+    found: list[tuple] = []
+    # As search.matching does: bitmap scans of the GIN index, never a walk of a date index that
+    # checks every report of the year against the query.
+    with session_settings(enable_seqscan="off", enable_indexscan="off", whole_transaction=True):
+        for partition in SEARCH_PARTITIONS:
+            if _outside(partition, newest=newest, query=query):
+                continue
+            part = reports.filter(partition.condition).order_by("-date", "-id")
+            found += rows(part, body=query.body)[: query.limit + 1 - len(found)]
+            if len(found) > query.limit:
+                break
+    return found
+
+
+def _outside(partition, *, newest, query: ReportQuery) -> bool:
+    latest = min(filter(None, (newest, query.date_to, query.year and datetime.date(query.year, 12, 31))), default=None)
+    earliest = max(filter(None, (query.date_from, query.year and datetime.date(query.year, 1, 1))), default=None)
+    return (latest is not None and partition.start is not None and partition.start > latest) or (
+        earliest is not None and partition.end is not None and partition.end <= earliest
+    )
 
 
 def reports_page(query: ReportQuery, *, site_url: str) -> ApiPage:
@@ -40,7 +83,7 @@ def reports_page(query: ReportQuery, *, site_url: str) -> ApiPage:
     reports = _filtered(query).order_by("-date", "-id")
     if query.cursor is not None:
         reports = reports.filter(TupleLessThan(Tuple(F("date"), F("id")), query.cursor.position))
-    found = list(rows(reports, body=query.body)[: query.limit + 1])
+    found = _matching_newest_first(reports, query) if query.q else _newest_first(reports, query)
     more = len(found) > query.limit
     found = found[: query.limit]
     next_cursor = Cursor("date", (found[-1][2], found[-1][0])).encode() if more else None

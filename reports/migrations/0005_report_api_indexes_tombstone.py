@@ -26,10 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='report',
-            index=models.Index(models.OrderBy(models.F('date'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('is_restricted', False), ('status', 'published')), name='report_pub_date_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='report',
             index=models.Index(models.F('updated_at'), models.F('id'), condition=models.Q(('is_restricted', False), ('status', 'published')), name='report_pub_updated_idx'),
         ),
         migrations.AddIndex(

@@ -365,3 +365,16 @@ def test_a_page_costs_the_same_queries_for_one_report_and_many(client, places, u
     for n in range(30):
         make(places, where="xiangxi", date=datetime.date(2022, 1, 1) + datetime.timedelta(days=n))
     assert count() == one <= 4
+
+
+def test_search_pages_run_newest_first_across_the_years_of_the_index(client, places):
+    found = [
+        make(places, where="guangzhou", date=datetime.date(year, 5, 1), title=f"广州市{year}年政府工作报告")
+        for year in (2009, 2016, 2023, 2024)
+    ]
+    make(places, date=datetime.date(2023, 6, 1), title="吉首市政府工作报告")
+    newest_first = [r.pk for r in found[::-1]]
+    assert every_id(client, f"{REPORTS}?q=广州&limit=1") == newest_first
+    assert every_id(client, f"{REPORTS}?q=广州&limit=3") == newest_first
+    assert ids(client.get(f"{REPORTS}?q=广州&date_to=2023-12-31&date_from=2010-01-01")) == newest_first[1:3]
+    assert ids(client.get(f"{REPORTS}?q=广州&year=2016")) == [found[1].pk]
