@@ -201,7 +201,7 @@ def release() -> str:
 # The folders whose files make what a page looks like (tests and benchmarks do not).
 RELEASE_SOURCES = (
     *("portal", "reports", "comments", "takedowns", "search", "outbox", "templates", "static"),
-    "compare",
+    *("compare", "documents", "opendata", "backoffice"),
 )
 
 

@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from opendata import errors as api_errors
+
 from . import caching, health
 from .replicas import PIN_COOKIE
 
@@ -29,6 +31,8 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         raw = request.META.get("QUERY_STRING", "") + request.path
         if "\x00" in raw or "\x00" in unquote(raw):
+            if api_errors.is_api_path(request.path):
+                return api_errors.site_error(request, 400, "请求地址中含有无效字符（NUL）。")
             return render(request, "400.html", {"reason": "请求地址中含有无效字符（NUL）。"}, status=400)
         return self.get_response(request)
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("takedown/", include("takedowns.urls")),
     path("", include("comments.urls")),
     path("search/", include("search.urls")),
+    path("api/v1/", include("opendata.api_urls")),
+    path("data/", include("opendata.urls")),
     path("rss/", include("reports.feed_urls")),
     path("", include("documents.urls")),
     path(

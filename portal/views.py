@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from opendata import errors as api_errors
 from reports import scopes, selectors
 
 from . import captcha, csp_reports, outage
@@ -24,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _error_page(template: str, status: int):
     def view(request: HttpRequest, exception=None) -> HttpResponse:
+        if api_errors.is_api_path(request.path):
+            return api_errors.site_error(request, status)
         return render(request, template, status=status)
 
     return view
@@ -45,6 +48,8 @@ BAD_REQUEST_REASONS = {
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     reason = next((text for kind, text in BAD_REQUEST_REASONS.items() if isinstance(exception, kind)), None)
+    if api_errors.is_api_path(request.path):
+        return api_errors.site_error(request, 400, reason)
     return render(request, "400.html", {"reason": reason} if reason else {}, status=400)
 
 
@@ -53,6 +58,8 @@ page_not_found = _error_page("404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if api_errors.is_api_path(request.path):
+        return api_errors.site_error(request, 503 if outage.database_unavailable() else 500)
     if outage.database_unavailable():
         return outage.service_unavailable(request)
     # No context processors: the database may be what failed.

@@ -114,6 +114,11 @@ class Category(models.Model):
         return cached_reverse("reports:category", category=self.slug)
 
 
+def report_path(category_slug: str, area_slug: str, pk: int) -> str:
+    """A report's address from its list's slugs, for the readers that have no Report instance at hand."""
+    return f"{cached_reverse('reports:category_area', category=category_slug, area=area_slug)}{pk}.html"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
@@ -299,6 +304,10 @@ class Report(models.Model):
                 include=["category"],
                 condition=PUBLISHED,
             ),
+            # Incremental sync of the open-data API: published reports in order of change. (Its
+            # newest-first list reads the category indexes instead: an index on the date alone would
+            # offer the search's per-year passes a bitmap other than their GIN index.)
+            models.Index(F("updated_at"), F("id"), name="report_pub_updated_idx", condition=PUBLISHED),
             models.Index(
                 F("big_region"),
                 F("date").desc(),
@@ -319,8 +328,7 @@ class Report(models.Model):
     def get_absolute_url(self) -> str:
         # An article's address is its list's address and "<id>.html" (the original site's scheme,
         # checked against reverse() in tests): reversed once per list, not once per report.
-        list_url = cached_reverse("reports:category_area", category=self.category.slug, area=self.big_region.slug)
-        return f"{list_url}{self.pk}.html"
+        return report_path(self.category.slug, self.big_region.slug, self.pk)
 
     def clean(self) -> None:
         if self.publish_at is not None and self.status != ReportStatus.DRAFT:
@@ -341,6 +349,35 @@ class Report(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+
+class RemovalReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", "已撤回"
+    UNPUBLISHED = "unpublished", "退回草稿"
+    RESTRICTED = "restricted", "因投诉屏蔽"
+    DELETED = "deleted", "已删除"
+
+
+class ReportTombstone(models.Model):
+    """A report readers could see and no longer can. Incremental sync (the open-data API) lists
+    these so that mirrors delete their copies; reports.services writes one whenever a public report
+    stops being public, and removes it when the report is public again."""
+
+    report_id = models.BigIntegerField("报告编号")  # no foreign key: a deleted report keeps its tombstone
+    reason = models.CharField("原因", max_length=16, choices=RemovalReason.choices)
+    removed_at = models.DateTimeField("下架时间")
+
+    class Meta:
+        ordering = ["removed_at", "report_id"]
+        verbose_name = verbose_name_plural = "下架记录"
+        constraints = [
+            models.UniqueConstraint(fields=["report_id"], name="report_tombstone_unique_report"),
+            models.CheckConstraint(name="report_tombstone_reason_valid", condition=Q(reason__in=RemovalReason.values)),
+        ]
+        indexes = [models.Index(fields=["removed_at", "report_id"], name="report_tombstone_removed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.get_reason_display()}"
 
 
 class ReportTally(models.Model):

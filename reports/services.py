@@ -12,7 +12,18 @@ from django.utils import timezone
 from portal import caching
 
 from . import indexing, scopes, tasks
-from .models import Category, Region, RegionLevel, Report, ReportStatus, ReportTally, published_sql
+from .models import (
+    PUBLISHED,
+    Category,
+    Region,
+    RegionLevel,
+    RemovalReason,
+    Report,
+    ReportStatus,
+    ReportTally,
+    ReportTombstone,
+    published_sql,
+)
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
 # The columns that place a report in lists: its tally and its cache scopes.
@@ -102,7 +113,7 @@ def report_create(
 @transaction.atomic
 def report_save(*, report: Report) -> Report:
     """Save an edited report (e.g. from the admin form), keeping derived columns and tallies right."""
-    stored = Report.objects.filter(pk=report.pk).only(*STORED).first() if report.pk else None
+    stored = Report.objects.filter(pk=report.pk).only(*STORED).with_is_public().first() if report.pk else None
     for field, value in region_ancestry(report.region).items():
         setattr(report, field, value)
     if report.status == ReportStatus.PUBLISHED and report.published_at is None:
@@ -111,6 +122,11 @@ def report_save(*, report: Report) -> Report:
     report.full_clean()
     report.search_vector = report_search_vector(report)
     report.save()
+    if report.status == ReportStatus.PUBLISHED and not report.is_restricted:
+        _tombstones_clear(report_ids=[report.pk])
+    elif stored is not None and stored.is_public:
+        reason = RemovalReason.WITHDRAWN if report.status == ReportStatus.WITHDRAWN else RemovalReason.UNPUBLISHED
+        _tombstones_record(report_ids=[report.pk], reason=reason, now=report.updated_at)
     _placements_changed([report, *([stored] if stored else [])])
     if report.publish_at is not None and (stored is None or stored.publish_at != report.publish_at):
         _schedule_publication(at=report.publish_at)
@@ -141,9 +157,12 @@ def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
     withdrawing a scheduled draft ends its schedule."""
     now = timezone.now()
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(status=status)
-    placements = list(changed.only(*PLACEMENT))
+    placements = list(changed.only(*PLACEMENT).with_is_public())
     extra = {"published_at": Coalesce("published_at", Value(now))} if status == ReportStatus.PUBLISHED else {}
     count = changed.update(status=status, updated_at=now, publish_at=None, **extra)
+    reason = RemovalReason.WITHDRAWN if status == ReportStatus.WITHDRAWN else RemovalReason.UNPUBLISHED
+    _tombstones_record(report_ids=[r.pk for r in placements if r.is_public], reason=reason, now=now)
+    _tombstones_clear(report_ids=[r.pk for r in placements])
     _placements_changed(placements)
     return count
 
@@ -151,9 +170,16 @@ def reports_set_status(*, report_ids: Iterable[int], status: str) -> int:
 @transaction.atomic
 def reports_set_restricted(*, report_ids: Iterable[int], restricted: bool) -> int:
     """Hide (or bring back) reports after a takedown decision, leaving everything else untouched."""
+    now = timezone.now()
     changed = Report.objects.filter(pk__in=list(report_ids)).exclude(is_restricted=restricted)
-    placements = list(changed.only(*PLACEMENT))
-    count = changed.update(is_restricted=restricted)
+    placements = list(changed.only(*PLACEMENT).with_is_public())
+    # updated_at too: incremental sync lists a restored report again as changed.
+    count = changed.update(is_restricted=restricted, updated_at=now)
+    if restricted:
+        ids = [r.pk for r in placements if r.is_public]
+        _tombstones_record(report_ids=ids, reason=RemovalReason.RESTRICTED, now=now)
+    else:
+        _tombstones_clear(report_ids=[r.pk for r in placements])
     _placements_changed(placements)
     return count
 
@@ -161,8 +187,10 @@ def reports_set_restricted(*, report_ids: Iterable[int], restricted: bool) -> in
 @transaction.atomic
 def reports_delete(*, report_ids: Iterable[int]) -> int:
     doomed = Report.objects.filter(pk__in=list(report_ids))
-    placements = list(doomed.only(*PLACEMENT))
+    placements = list(doomed.only(*PLACEMENT).with_is_public())
     doomed.delete()
+    ids = [r.pk for r in placements if r.is_public]
+    _tombstones_record(report_ids=ids, reason=RemovalReason.DELETED, now=timezone.now())
     _placements_changed(placements)
     return len(placements)
 
@@ -179,6 +207,24 @@ def _placements_changed(reports: Iterable[Report]) -> None:
     reports = list(reports)
     tally_refresh(keys={(r.region_id, r.category_id, r.date.year) for r in reports})
     caching.invalidate(*(scope for report in reports for scope in scopes.touched_by(report)))
+
+
+def _tombstones_record(*, report_ids: list[int], reason: str, now: datetime.datetime) -> None:
+    """These reports were public and no longer are: mirrors that sync incrementally must delete them."""
+    if report_ids:
+        ReportTombstone.objects.bulk_create(
+            [ReportTombstone(report_id=pk, reason=reason, removed_at=now) for pk in report_ids],
+            update_conflicts=True,
+            unique_fields=["report_id"],
+            update_fields=["reason", "removed_at"],
+        )
+
+
+def _tombstones_clear(*, report_ids: list[int]) -> None:
+    """Of these reports, those public now are listed as changed again, not as removed."""
+    if report_ids:
+        public = Report.objects.filter(PUBLISHED, pk__in=report_ids).values("pk")
+        ReportTombstone.objects.filter(report_id__in=public).delete()
 
 
 def report_record_view(*, report_id: int) -> int | None:

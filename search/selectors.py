@@ -18,7 +18,7 @@ from . import matching
 from .facets import Facets, facets
 from .filters import SearchFilter
 from .highlight import highlight, snippet
-from .query import ParsedQuery
+from .query import ParsedQuery, RawSearchQuery, parse_query
 from .ranking import Ranking
 
 PER_PAGE = 20
@@ -97,3 +97,12 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
             page=page_of(paginator, page),
             facets=facets(found, search_filter, capped=capped),
         )
+
+
+def reports_matching(text: str, reports=None):
+    """`reports` (by default every published one) narrowed to those that contain every term of
+    `text`, as the search page matches them, for other apps to order their own way (the open-data
+    API's `q`). A condition on the same query, not a subquery: ordered by an index with a LIMIT,
+    PostgreSQL can then stop after the first matches instead of collecting them all."""
+    reports = Report.objects.published() if reports is None else reports
+    return reports.filter(search_vector=RawSearchQuery(parse_query(text).match))

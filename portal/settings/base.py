@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "search",
     "outbox",
     "documents",
+    "opendata",
     "backoffice",  # after every app whose admin it adjusts
 ]
 
@@ -335,3 +336,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
+
+# Open data (opendata): the JSON API under /api/v1/ and the bulk downloads of /data/ (README).
+API_RATE_LIMIT = max(1, env.int("DJANGO_API_RATE_LIMIT", default=120))  # requests per address and window
+API_RATE_WINDOW_SECONDS = max(1, env.int("DJANGO_API_RATE_WINDOW_SECONDS", default=60))
+# Incremental sync lists changes older than this, so a transaction still open cannot fall behind a mirror.
+API_SYNC_SETTLE_SECONDS = max(0, env.int("DJANGO_API_SYNC_SETTLE_SECONDS", default=10))
+OPENDATA_ROOT = Path(env("DJANGO_OPENDATA_ROOT", default=str(BASE_DIR / "opendata_files")))

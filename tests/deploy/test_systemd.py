@@ -66,8 +66,11 @@ def test_services_share_user_checkout_environment_and_hardening():
         assert "DJANGO_SETTINGS_MODULE=portal.settings.production" in service["Environment"], name
         assert service["NoNewPrivileges"] == "true" and service["PrivateTmp"] == "true", name
         assert service["ProtectSystem"] == "strict", name
-        # The only place the site writes to: the uploaded evidence.
-        assert service["ReadWritePaths"] == environment_file()["DJANGO_PRIVATE_MEDIA_ROOT"], name
+        # The only places the site writes to: the uploaded evidence, and (housekeeping) the bulk downloads.
+        writable = [environment_file()["DJANGO_PRIVATE_MEDIA_ROOT"]]
+        if name == "portal-housekeeping.service":
+            writable.append(environment_file()["DJANGO_OPENDATA_ROOT"])
+        assert service["ReadWritePaths"] == " ".join(writable), name
         program = shlex.split(service["ExecStart"])[0]
         assert program.startswith(f"{CHECKOUT}/.venv/bin/"), name
     for name in LONG_RUNNING:

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 # Abbreviations a Chinese reader of this admin knows as they are.
 ALLOWED = {"ID", "IP", "URL", "CSV", "ICP", "RSS", "SMTP", "HTTP", "HTTPS", "PDF", "UTC", "JSON", "HTML", "DOCX"}
 ALLOWED |= {"GET", "POST", "LDAP", "SHA256", "Control", "Command", "Mac"}  # methods, protocols, key names
+ALLOWED |= {"Word"}  # the file type as editors know it (Word 文档)
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 # Data, not interface: addresses, e-mail addresses, dotted paths (task names), file names.
 DATA_TOKEN = re.compile(r"\S*[@/\\._:=]\S*|\S*\d\S*")

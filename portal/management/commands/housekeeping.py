@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from comments import services as comment_services
+from opendata import services as opendata_services
 from outbox import services as outbox_services
 from reports import services as report_services
 from takedowns import services as takedown_services
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         "recount report lists and the other apps' chores: "
         "takedown restorations, expired captchas (captcha_clean), and forgetting the IP address and "
         "browser of comments older than COMMENTS_ANONYMISE_AFTER_DAYS; mail whose worker died is queued again and "
-        "finished task results older than 14 days are pruned (the outbox keeps every message)."
+        "finished task results older than 14 days are pruned (the outbox keeps every message); "
+        "the bulk downloads of /data/ are rewritten for the years that changed."
     )
 
     def handle(self, *args, **options):
@@ -33,4 +35,6 @@ class Command(BaseCommand):
         self.stdout.write(f"outbox: {requeued} message(s) whose delivery died with its worker queued again")
         call_command("prune_db_task_results", verbosity=0)
         self.stdout.write("tasks: finished results older than 14 days removed")
+        downloads = opendata_services.downloads_build()
+        self.stdout.write(f"downloads: {len(downloads.built)} year file(s) of /data/ rewritten")
         self.stdout.write(self.style.SUCCESS("housekeeping done"))

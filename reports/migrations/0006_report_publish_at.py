@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_search_by_year'),
+        ('reports', '0005_report_api_indexes_tombstone'),
     ]
 
     operations = [
