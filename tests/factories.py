@@ -97,6 +97,9 @@ class ReportFactory(factory.django.DjangoModelFactory):
         return services.report_create(**kwargs)
 
 
+PASSWORD = "correct horse battery staple"  # every UserFactory user's
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -105,7 +108,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):

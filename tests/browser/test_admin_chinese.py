@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from reports import services
 from reports.models import ReportStatus
-from tests.factories import ReportFactory
+from tests.factories import PASSWORD, ReportFactory
 from tests.portal.test_admin_chinese import ALLOWED, DATA_TOKEN, ENGLISH_WORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory
 
 VISIBLE_TEXT = """() => {
     const texts = [document.body.innerText];

@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
 from portal.roles import EDITORS
-from tests.factories import CommentFactory, ReportFactory, UserFactory, jishou
+from tests.factories import PASSWORD, CommentFactory, ReportFactory, UserFactory, jishou
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 TEXT = "希望新区的公交线路早日开通。\n第二行：<b>不是粗体</b> 👍"
 
 

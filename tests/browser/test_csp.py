@@ -10,11 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.roles import SITE_OWNERS
-from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory, jishou
+from tests.factories import PASSWORD, CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory, jishou
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 
 # Registered before any script of the page runs (Playwright injects it past the policy).
 RECORD_VIOLATIONS = """

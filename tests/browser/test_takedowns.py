@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 
 from portal.roles import SITE_OWNERS
 from takedowns import services
-from tests.factories import CategoryFactory, CommentFactory, ReportFactory, UserFactory, jishou
+from tests.factories import PASSWORD, CategoryFactory, CommentFactory, ReportFactory, UserFactory, jishou
 from tests.takedowns.helpers import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEED_ID = 5618
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
