@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "takedowns",
     "search",
     "outbox",
+    # Revision history of reports (revisions): database triggers by django-pgtrigger/-pghistory.
+    "pgtrigger",
+    "pghistory",
+    "revisions",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff writes record who made them in the revision history of reports.
+    "revisions.middleware.StaffHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
