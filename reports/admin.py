@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
+from revisions.admin import ReportHistoryAdminMixin
+
 from . import selectors, services
 from .models import BigRegion, Category, Region, Report, ReportStatus
 
@@ -82,7 +84,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReportHistoryAdminMixin, admin.ModelAdmin):
     list_display = ["id", "title", "region", "category", "date", "status", "views"]
     list_display_links = ["id", "title"]
     list_filter = ["category", "big_region", ProvinceFilter, "status", YearFilter]

@@ -1,4 +1,4 @@
-import pghistory
+from .context import recorded_as_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -15,15 +15,5 @@ class StaffHistoryMiddleware:
     def __call__(self, request):
         if request.method in SAFE_METHODS or not request.user.is_staff:
             return self.get_response(request)
-        with pghistory.context(**actor_context(request.user)):
+        with recorded_as_user(request.user):
             return self.get_response(request)
-
-
-def actor_context(user) -> dict:
-    """What a revision records of the person who made it."""
-    return {"user": user.pk, "username": user.get_username()}
-
-
-def command_context(name: str) -> dict:
-    """What a revision records of a management command that made it."""
-    return {"command": name}

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from comments import services as comment_services
 from outbox import services as outbox_services
 from reports import services as report_services
+from revisions.context import recorded_as_command
 from takedowns import services as takedown_services
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report_services.tally_rebuild()
         self.stdout.write("report counts rebuilt")
-        restored = takedown_services.notices_restore_due()
+        with recorded_as_command("housekeeping"):
+            restored = takedown_services.notices_restore_due()
         self.stdout.write(f"takedowns: {restored} notice(s) restored after the counter-notice waiting period")
         call_command("captcha_clean", verbosity=0)
         self.stdout.write("captcha: expired challenges removed")
