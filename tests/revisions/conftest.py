@@ -12,6 +12,7 @@ def private_media(settings, tmp_path):
 
 
 BODY = "（一）第一段，保持不变。\n（二）第二段，原来的写法。\n（三）第三段，也不变。"
+EDITED_BODY = BODY.replace("原来的写法", "改过的写法") + "\n（四）新加的一段。"
 
 
 @pytest.fixture

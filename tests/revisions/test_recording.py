@@ -68,7 +68,8 @@ def test_visits_are_not_changes(client, report):
 
 def test_import_reports_records_the_command(region, category, tmp_path):
     path = tmp_path / "reports.jsonl"
-    row = {"title": "导入的报告", "region": region.code, "category": category.slug, "date": "2024-03-01", "body": "正文"}
+    row = {"title": "导入的报告", "region": region.code, "category": category.slug, "date": "2024-03-01"}
+    row["body"] = "正文"
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     call_command("import_reports", str(path), verbosity=0)
     [created] = report_revisions(report=Report.objects.get(title="导入的报告"))
