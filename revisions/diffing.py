@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 ALIKE = 0.4
 # Unchanged paragraphs shown around a change; longer unchanged runs are folded.
 CONTEXT = 2
+FOLD_AT_LEAST = 3  # folding fewer would hide hardly anything
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,37 @@ def inline_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     return old_segments, new_segments
 
 
-def _changed(old: str, new: str) -> list[ParagraphDiff]:
-    if SequenceMatcher(None, old, new, autojunk=False).ratio() < ALIKE:
-        return [ParagraphDiff("removed", old=[Segment(old, True)]), ParagraphDiff("added", new=[Segment(new, True)])]
-    old_segments, new_segments = inline_diff(old, new)
-    return [ParagraphDiff("changed", old=old_segments, new=new_segments)]
+def _alike(old: str, new: str) -> bool:
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE
+
+
+def _replaced(old_run: list[str], new_run: list[str]) -> list[ParagraphDiff]:
+    """A run of old paragraphs replaced by new ones: each new paragraph that is an edit of an old
+    one is shown as that edit, in order; the rest as removed or added."""
+    result: list[ParagraphDiff] = []
+    i = j = 0
+    while i < len(old_run) and j < len(new_run):
+        if _alike(old_run[i], new_run[j]):
+            old_segments, new_segments = inline_diff(old_run[i], new_run[j])
+            result.append(ParagraphDiff("changed", old=old_segments, new=new_segments))
+            i, j = i + 1, j + 1
+        elif any(_alike(old_run[i], later) for later in new_run[j + 1 :]):
+            result.append(ParagraphDiff("added", new=[Segment(new_run[j], True)]))
+            j += 1
+        else:
+            result.append(ParagraphDiff("removed", old=[Segment(old_run[i], True)]))
+            i += 1
+    result += [ParagraphDiff("removed", old=[Segment(text, True)]) for text in old_run[i:]]
+    result += [ParagraphDiff("added", new=[Segment(text, True)]) for text in new_run[j:]]
+    return result
 
 
 def _same(texts: list[str], *, first: bool, last: bool) -> list[ParagraphDiff]:
     """An unchanged run, folded in the middle when long: what is around a change stays visible."""
     keep_before = 0 if first else CONTEXT
     keep_after = 0 if last else CONTEXT
-    if len(texts) <= keep_before + keep_after + 1:
+    if len(texts) - keep_before - keep_after < FOLD_AT_LEAST:
         return [ParagraphDiff("same", old=[Segment(text, False)]) for text in texts]
     shown_after = texts[len(texts) - keep_after :] if keep_after else []
     return [
@@ -76,10 +96,5 @@ def body_diff(old: str, new: str) -> list[ParagraphDiff]:
         if tag == "equal":
             result += _same(old_paragraphs[i1:i2], first=index == 0, last=index == len(opcodes) - 1)
             continue
-        old_run, new_run = old_paragraphs[i1:i2], new_paragraphs[j1:j2]
-        paired = min(len(old_run), len(new_run))
-        for old_text, new_text in zip(old_run[:paired], new_run[:paired], strict=True):
-            result += _changed(old_text, new_text)
-        result += [ParagraphDiff("removed", old=[Segment(text, True)]) for text in old_run[paired:]]
-        result += [ParagraphDiff("added", new=[Segment(text, True)]) for text in new_run[paired:]]
+        result += _replaced(old_paragraphs[i1:i2], new_paragraphs[j1:j2])
     return result

@@ -46,6 +46,8 @@ class Revision:
     actor: str
     at: datetime.datetime | None
 
+    content_is_current: bool = False  # restoring it would change nothing
+
     @property
     def changed(self) -> set[str]:
         return {change.attname for change in self.fields}
@@ -144,6 +146,8 @@ def report_revisions(*, report: Report) -> list[Revision]:
             )
         )
         previous = state
+    for revision in revisions:
+        revision.content_is_current = all(revision.state[name] == current[name] for name in CONTENT_FIELDS)
     return revisions
 
 

@@ -100,7 +100,8 @@ def test_restore_does_not_undo_a_takedown_restriction(admin_client, client, repo
 def test_restoring_what_is_already_there_says_so_and_records_nothing(admin_client, report):
     edit(admin_client, report, title="新标题")
     edit(admin_client, report, title="吉首市政府工作报告")
-    response = admin_client.post(restore_url(report, 1), follow=True)
+    assert "还原到修订 1" not in admin_client.get(revision_url(report, 1)).content.decode()
+    response = admin_client.post(restore_url(report, 1), follow=True)  # a form still open from before
     assert "没有还原：修订 1 的内容与当前内容相同，无需还原。" in response.content.decode()
     assert len(report_revisions(report=report)) == 3
 

@@ -31,3 +31,16 @@ def test_long_unchanged_stretches_are_folded_around_the_changes():
 
 def test_identical_texts_have_no_change():
     assert not any(paragraph.is_change for paragraph in body_diff("一\n二", "一\n二"))
+
+
+def test_a_paragraph_removed_before_an_edited_one_leaves_the_edit_paired_with_its_original():
+    old = "开头。\n我们坚持项目为王，全年实施重点项目120个。\n城乡面貌持续改善，完成老旧小区改造32个。\n结尾。"
+    new = "开头。\n城乡面貌持续改善，完成老旧小区改造32个，惠及居民1.2万户。\n结尾。"
+    diff = body_diff(old, new)
+    assert kinds(diff) == ["same", "removed", "changed", "same"]
+    assert [s.text for s in diff[2].new if s.changed] == ["，惠及居民1.2万户"]
+
+
+def test_a_paragraph_added_before_an_edited_one():
+    diff = body_diff("甲。\n今年增长百分之五。", "甲。\n新的一段话，完全不同。\n今年增长百分之六。")
+    assert kinds(diff) == ["same", "added", "changed"]
