@@ -33,7 +33,7 @@ RECORDED = "with history recorded per row"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=20_000, help="reports per run (default 20,000)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three variants (default 3)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the three variants (default 2)")
     options = parser.parse_args()
     os.environ["PORTAL_DB_NAME"] = os.environ.get("HISTORY_BENCH_DB_NAME", DEFAULT_DB_NAME)
     setup_django()

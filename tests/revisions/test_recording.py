@@ -130,3 +130,19 @@ def test_a_status_change_outside_any_request_or_command_is_the_systems(report):
 
     reports_set_status(report_ids=[report.pk], status=ReportStatus.WITHDRAWN)
     assert report_revisions(report=report)[-1].actor == "系统"
+
+
+def test_a_report_added_in_admin_is_created_by_the_user(admin_client, region, category):
+    form = {
+        "title": "在后台新建的报告",
+        "region": region.pk,
+        "category": category.pk,
+        "date": "2025-01-20",
+        "status": "draft",
+        "body": "第一段。",
+        "source_name": "",
+        "source_url": "",
+    }
+    assert admin_client.post(reverse("admin:reports_report_add"), form).status_code == 302
+    [created] = report_revisions(report=Report.objects.get(title="在后台新建的报告"))
+    assert (created.kind, created.actor) == ("创建", "admin")
