@@ -8,6 +8,7 @@ or rows older than the history) still shows what it replaced. The state after a 
 next row's, or the report as it is now (revisions.selectors puts them together)."""
 
 import pghistory
+import pgtrigger
 from django.db import models
 
 from reports.models import Report
@@ -28,6 +29,10 @@ TRACKED_FIELDS = [
 ]
 
 
+# A setting of the PostgreSQL session; "off" for the current transaction skips the history of inserts.
+RECORDING_SETTING = "revisions.recording"
+
+
 class ChangeLabel(models.TextChoices):
     CREATED = "created", "创建"
     CHANGED = "changed", "修改"
@@ -35,7 +40,13 @@ class ChangeLabel(models.TextChoices):
 
 _ReportChangeBase = pghistory.create_event_model(
     Report,
-    pghistory.InsertEvent(ChangeLabel.CREATED.value, trigger_name="history_created"),
+    pghistory.InsertEvent(
+        ChangeLabel.CREATED.value,
+        trigger_name="history_created",
+        # Checked by PostgreSQL before it queues the trigger at all, so that a bulk load that turns
+        # the history off (revisions.services.history_not_recorded) pays nothing per row.
+        condition=pgtrigger.Condition(f"current_setting('{RECORDING_SETTING}', true) IS DISTINCT FROM 'off'"),
+    ),
     pghistory.UpdateEvent(ChangeLabel.CHANGED.value, row=pghistory.Old, trigger_name="history_changed"),
     fields=TRACKED_FIELDS,
     obj_field=pghistory.ObjForeignKey(related_name="changes", related_query_name="change"),

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pgtrigger
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -12,11 +11,10 @@ from reports.models import Report
 from reports.services import report_save
 
 from .context import recorded_as_user
+from .models import RECORDING_SETTING
 from .selectors import CONTENT_FIELDS, Revision
 
 CHANGE_PERMISSION = "reports.change_report"
-# The triggers that write the history (revisions.models), as pgtrigger names them.
-HISTORY_TRIGGERS = ("reports.Report:history_created", "reports.Report:history_changed")
 
 
 @transaction.atomic
@@ -40,11 +38,14 @@ def report_restore(*, report: Report, revision: Revision, user: AbstractBaseUser
 
 @contextmanager
 def history_not_recorded() -> Iterator[None]:
-    """Rows inserted in the current transaction while this is active get no history (bulk loads of
-    synthetic data). Enter it inside the transaction: it is told to PostgreSQL for that
-    transaction only, so other sessions' changes are still recorded."""
-    with pgtrigger.ignore(*HISTORY_TRIGGERS), connection.cursor() as cursor:
-        # pgtrigger.ignore reaches the triggers by prefixing the statements Django executes; COPY
-        # goes straight to the driver, so one statement here sets it for the transaction.
-        cursor.execute("SELECT 1")
-        yield
+    """Reports inserted in the current transaction while this is active get no history (bulk loads
+    of synthetic data). Enter it inside the transaction: the setting is local to it, so other
+    sessions' changes are still recorded, and so is everything after it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("history_not_recorded() must be used inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [RECORDING_SETTING])
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config(%s, '', true)", [RECORDING_SETTING])
