@@ -5,6 +5,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from revisions.admin import ReportHistoryAdminMixin
+
 from . import selectors, services
 from .models import BigRegion, Category, Region, Report, ReportStatus
 
@@ -111,7 +113,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReportHistoryAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     list_display = ["id", "title", "region", "category", "date", "status", "publish_at", "views"]
     list_display_links = ["id", "title"]

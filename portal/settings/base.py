@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "outbox",
     "documents",
     "opendata",
+    # Revision history of reports (revisions): database triggers by django-pgtrigger/-pghistory.
+    "pgtrigger",
+    "pghistory",
+    "revisions",
     "backoffice",  # after every app whose admin it adjusts
 ]
 
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff writes record who made them in the revision history of reports.
+    "revisions.middleware.StaffHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -6,6 +6,7 @@ from comments import services as comment_services
 from opendata import services as opendata_services
 from outbox import services as outbox_services
 from reports import services as report_services
+from revisions.context import recorded_as_command
 from takedowns import services as takedown_services
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"reports: {published} scheduled report(s) published")
         report_services.tally_rebuild()
         self.stdout.write("report counts rebuilt")
-        restored = takedown_services.notices_restore_due()
+        with recorded_as_command("housekeeping"):
+            restored = takedown_services.notices_restore_due()
         self.stdout.write(f"takedowns: {restored} notice(s) restored after the counter-notice waiting period")
         call_command("captcha_clean", verbosity=0)
         self.stdout.write("captcha: expired challenges removed")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from reports.importing import count_rows, import_reports
+from revisions.context import recorded_as_command
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         try:
             total = count_rows(path)
-            with tqdm(total=total, unit="行", disable=options["verbosity"] == 0) as progress:
+            with (
+                tqdm(total=total, unit="行", disable=options["verbosity"] == 0) as progress,
+                recorded_as_command("import_reports"),
+            ):
                 result = import_reports(path, progress=progress)
         except (ValueError, UnicodeDecodeError) as error:
             raise CommandError(str(error)) from None
