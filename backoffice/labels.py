@@ -12,10 +12,14 @@ APP_NAMES = {
     "axes": "登录限制",
     "captcha": "验证码",
     "django_tasks_database": "后台任务",
+    "pghistory": "修订历史（底层）",
 }
 # Models of third-party apps whose verbose_name is not translatable.
 MODEL_NAMES = {
     ("captcha", "captchastore"): "验证码",
+    ("pghistory", "context"): "修订上下文",
+    ("pghistory", "events"): "修订事件",
+    ("pghistory", "middlewareevents"): "请求中的修订事件",
 }
 ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
 BOOLEAN_ALT = {True: "是", False: "否", None: "未知"}
