@@ -128,5 +128,7 @@ def test_repeated_lexemes_keep_postgres_limits(db):
             [vector],
         )
         assert cursor.fetchone() == (MAX_POSITIONS_PER_LEXEME, 4 + 5 * 255)
-        cursor.execute("SELECT max(p) FROM unnest(%s::tsvector) u, unnest(u.positions) p", [vector])
-        assert cursor.fetchone() == (MAX_POSITION,)
+    late = document_vector(title="标题", places=[], body="一。" * 9000 + "大兴寨水库")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT positions FROM unnest(%s::tsvector) WHERE lexeme = '大兴'", [late])
+        assert cursor.fetchone() == ([MAX_POSITION],)
