@@ -80,7 +80,10 @@ def test_reindex_killed_mid_way_resumes_where_it_stopped(reports, capsys):
     holder = psycopg2.connect(host=database["HOST"], user=database["USER"], dbname=database["NAME"])
     with holder.cursor() as cursor:
         cursor.execute("SELECT 1 FROM reports_report WHERE id = %s FOR UPDATE", [blocked])
-    environment = os.environ | {"DJANGO_SETTINGS_MODULE": "portal.settings.local", "PORTAL_DB_NAME": database["NAME"]}
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "DATABASE_URL": f"postgres://{database['USER']}@/{database['NAME']}?host={database['HOST']}",
+    }
     process = subprocess.Popen(
         [sys.executable, "manage.py", "reindex", "--batch", "10", "--workers", "1", "--verbosity", "0"],
         cwd=PROJECT,
