@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from reports.indexing import CJK, _segmenter
+from reports.indexing import CJK, segment
 
 from .aligning import Alignment, Sentence
 
@@ -43,7 +43,7 @@ def words(text: str) -> list[str]:
     stop = stop_words()
     return [
         word
-        for word in _segmenter().cut(text, HMM=False)
+        for word in segment(text)
         if WORD.fullmatch(word) and word not in stop and not NUMBER_WORD.fullmatch(word)
     ]
 

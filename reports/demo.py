@@ -121,11 +121,11 @@ def existing_documents() -> set[tuple[int, int, int]]:
     }
 
 
-def copy_rows(reports: Iterator[dict]) -> io.StringIO:
-    """Rows in PostgreSQL's COPY text format."""
+def copy_rows(reports: Iterator[dict | tuple]) -> io.StringIO:
+    """Rows (dicts, or tuples in column order) in PostgreSQL's COPY text format."""
     buffer = io.StringIO()
     for row in reports:
-        buffer.write("\t".join(_copy_value(value) for value in row.values()))
+        buffer.write("\t".join(_copy_value(value) for value in (row.values() if isinstance(row, dict) else row)))
         buffer.write("\n")
     buffer.seek(0)
     return buffer

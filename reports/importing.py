@@ -17,8 +17,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from . import services
+from . import indexing, services
 from .models import Category, Region, Report, ReportStatus
+from .vector_pool import VectorPool
+
+# Rows are validated, tokenised (in parallel) and stored this many at a time.
+CHUNK = 500
 
 REQUIRED = ("title", "region", "category", "date", "body")
 
@@ -103,8 +107,8 @@ def _text(row: dict, key: str) -> str:
     return value
 
 
-def import_row(row: dict, resolver: Resolver) -> Report | None:
-    """Store one row; returns None for a document that is already stored."""
+def validate_row(row: dict, resolver: Resolver) -> dict:
+    """The keyword arguments of services.report_create for a row, or RowError."""
     values = {key: _text(row, key) for key in (*REQUIRED, "source_name", "source_url", "status")}
     missing = [key for key in REQUIRED if not values[key]]
     if missing:
@@ -116,20 +120,26 @@ def import_row(row: dict, resolver: Resolver) -> Report | None:
     status = values["status"] or ReportStatus.PUBLISHED
     if status not in ReportStatus.values:
         raise RowError(f"未知状态“{status[:20]}”")
-    region, category = resolver.region(values["region"]), resolver.category(values["category"])
-    if Report.objects.filter(region=region, category=category, date=date, title=values["title"]).exists():
+    return {
+        "title": values["title"],
+        "region": resolver.region(values["region"]),
+        "category": resolver.category(values["category"]),
+        "date": date,
+        "body": values["body"],
+        "source_name": values["source_name"],
+        "source_url": values["source_url"],
+        "status": status,
+    }
+
+
+def store_row(fields: dict, *, search_vector: str | None = None) -> Report | None:
+    """Store one validated row; returns None for a document that is already stored."""
+    if Report.objects.filter(
+        region=fields["region"], category=fields["category"], date=fields["date"], title=fields["title"]
+    ).exists():
         return None
     try:
-        return services.report_create(
-            title=values["title"],
-            region=region,
-            category=category,
-            date=date,
-            body=values["body"],
-            source_name=values["source_name"],
-            source_url=values["source_url"],
-            status=status,
-        )
+        return services.report_create(**fields, search_vector=search_vector)
     except ValidationError as error:
         messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
         raise RowError(messages) from None
@@ -137,13 +147,52 @@ def import_row(row: dict, resolver: Resolver) -> Report | None:
         return None  # stored concurrently by another import
 
 
-def import_reports(path: Path, *, progress=None) -> ImportResult:
+def import_row(row: dict, resolver: Resolver) -> Report | None:
+    """Store one row; returns None for a document that is already stored."""
+    return store_row(validate_row(row, resolver))
+
+
+def vectors_of(documents: list[tuple[str, list[str], str]]) -> list[str]:
+    """In a worker process: the search vectors of (title, place names, body) documents."""
+    return [indexing.document_vector(title=title, places=places, body=body) for title, places, body in documents]
+
+
+def import_reports(path: Path, *, progress=None, workers: int = 1) -> ImportResult:
+    """Import a file; with workers > 1 the rows' text is tokenised by a pool of processes."""
     result = ImportResult()
     resolver = Resolver()
-    for number, row, problem in read_rows(path):
+    with VectorPool(workers) as pool:
+        chunk: list[tuple[int, dict | None, str]] = []
+        for record in read_rows(path):
+            chunk.append(record)
+            if len(chunk) == CHUNK:
+                _import_chunk(chunk, resolver, pool, result, progress)
+                chunk = []
+        _import_chunk(chunk, resolver, pool, result, progress)
+    return result
+
+
+def _import_chunk(chunk, resolver: Resolver, pool: VectorPool, result: ImportResult, progress) -> None:
+    validated: list[tuple[int, dict | None, str]] = []
+    for number, row, problem in chunk:
+        fields = None
         if row is not None:
             try:
-                report = import_row(row, resolver)
+                fields = validate_row(row, resolver)
+            except RowError as error:
+                problem = str(error)
+        validated.append((number, fields, problem))
+    documents = [
+        (fields["title"], services.region_place_names(fields["region"]), fields["body"])
+        for _, fields, _ in validated
+        if fields is not None
+    ]
+    share = -(-len(documents) // pool.workers) or 1
+    vectors = iter([v for part in pool.run(vectors_of, _parts(documents, share)) for v in part])
+    for number, fields, problem in validated:
+        if fields is not None:
+            try:
+                report = store_row(fields, search_vector=next(vectors))
             except RowError as error:
                 problem = str(error)
             else:
@@ -155,4 +204,7 @@ def import_reports(path: Path, *, progress=None) -> ImportResult:
             result.errors.append((number, problem))
         if progress is not None:
             progress.update(1)
-    return result
+
+
+def _parts(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 
-from reports.indexing import MAX_LATIN_TOKEN, bigrams, normalise, quote, runs, words
+from reports.indexing import MAX_LATIN_TOKEN, bigrams, normalise, place_words, quote, runs, segment, words
 
 # Longer queries are cut: nobody types more, and every extra lexeme costs an index lookup.
 MAX_QUERY_CHARS = 50
@@ -40,11 +40,30 @@ def covering_bigrams(run: str) -> list[str]:
     return pairs[::2] if len(run) % 2 == 0 else [*pairs[::2], pairs[-1]]
 
 
+def place_pieces(run: str) -> list[tuple[str, bool]]:
+    """A CJK run cut around the place names in it (the segmenter knows them all, short forms too):
+    湘西州人民政府 → (湘西州, True), (人民政府, False)."""
+    pieces: list[tuple[str, bool]] = []
+    plain = ""
+    for word in segment(run):
+        if len(word) > 2 and word in place_words():
+            if plain:
+                pieces.append((plain, False))
+                plain = ""
+            pieces.append((word, True))
+        else:
+            plain += word
+    if plain:
+        pieces.append((plain, False))
+    return pieces
+
+
 def parse_query(raw: str | None) -> ParsedQuery:
     text = " ".join(normalise((raw or "").replace("\x00", " ")).split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS].strip()
     required: list[str] = []
+    places: list[str] = []  # whole lexeme or its bigrams: 湘西州 is how reports of 湘西土家族苗族自治州 are known
     prefixes: list[str] = []
     whole_words: list[str] = []
     highlight: list[str] = []
@@ -55,13 +74,23 @@ def parse_query(raw: str | None) -> ParsedQuery:
         elif len(run.text) == 1:
             prefixes.append(run.text)
         else:
-            required.extend(covering_bigrams(run.text))
+            for piece, is_place in place_pieces(run.text):
+                if is_place:
+                    places.append(f"( {' & '.join(map(quote, covering_bigrams(piece)))} | {quote(piece)} )")
+                elif len(piece) == 1:
+                    prefixes.append(piece)
+                else:
+                    required.extend(covering_bigrams(piece))
             whole_words.extend(bigrams(run.text))  # ranked on all of them, matched on the cover
             whole_words.extend(word for _, word in words(run.text))
             if len(run.text) > 2:
                 whole_words.append(run.text)  # matches a place's whole name (weight B)
     required = list(dict.fromkeys(required))[:MAX_QUERY_LEXEMES]
-    operands = [quote(lexeme) for lexeme in required] + [f"{quote(p)}:*" for p in dict.fromkeys(prefixes)]
+    operands = [
+        *(quote(lexeme) for lexeme in required),
+        *dict.fromkeys(places),
+        *(f"{quote(p)}:*" for p in dict.fromkeys(prefixes)),
+    ]
     match = " & ".join(operands)
     extra = [quote(word) for word in dict.fromkeys(whole_words) if word not in required]
     rank = " | ".join(operands + extra) if match else ""

@@ -308,6 +308,9 @@ TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # the address read as everywhere else on the site (portal.client.client_ip, TRUSTED_PROXY_HEADER);
 # at the limit both are refused for the cool-off time, or, with 0 minutes, until a site owner
 # unlocks them in admin (登录锁定). Every failure and lockout stays in the failure log.
+# Search index maintenance (`manage.py reindex`).
+INSTALLED_APPS += ["searchindex"]
+
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

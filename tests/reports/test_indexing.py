@@ -1,8 +1,23 @@
 """The tokeniser and the tsvector it builds for each report."""
 
+import csv
+
+import pytest
 from django.db import connection
 
-from reports.indexing import document_vector, tokens
+from reports.demo import read_seed
+from reports.indexing import (
+    MAX_POSITION,
+    MAX_POSITIONS_PER_LEXEME,
+    REGIONS_CSV,
+    document_vector,
+    place_words,
+    policy_terms,
+    runs,
+    segment,
+    short_forms,
+    tokens,
+)
 
 
 def lexemes(text: str) -> set[str]:
@@ -48,3 +63,72 @@ def test_very_long_documents_stay_within_postgres_limits(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT length(%s::tsvector)", [vector])
         assert cursor.fetchone()[0] > 0
+
+
+def test_place_names_and_policy_terms_are_single_tokens():
+    found = lexemes("湘西州深化放管服，推进一网通办，优化营商环境。吉首市乡村振兴示范村建设")
+    assert {"湘西州", "放管服", "一网通办", "营商环境", "吉首市", "乡村振兴", "示范村"} <= found
+
+
+def test_every_region_name_is_one_word_of_the_segmenter():
+    with open(REGIONS_CSV, encoding="utf-8", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert len(names) == 3212
+    assert [name for name in names if segment(name) != [name]] == []
+    assert {"吉首", "湘西州", "湘西", "长阳县", "新疆", "内蒙古"} <= place_words()
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("吉首市", ["吉首"]),
+        ("湘西土家族苗族自治州", ["湘西州", "湘西"]),
+        ("黔东南苗族侗族自治州", ["黔东南州", "黔东南"]),
+        ("长阳土家族自治县", ["长阳县", "长阳"]),
+        ("新疆维吾尔自治区", ["新疆"]),
+        ("内蒙古自治区", ["内蒙古"]),
+        ("大兴安岭地区", ["大兴安岭"]),
+    ],
+)
+def test_short_forms_of_place_names(name, forms):
+    assert short_forms(name)[: len(forms)] == forms
+
+
+def test_reports_of_a_prefecture_carry_its_short_form_as_a_place_name(db):
+    vector = document_vector(
+        title="吉首市人民政府工作报告", places=["湖南省", "湘西土家族苗族自治州", "吉首市"], body=""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsvector @@ %s::tsquery", [vector, "'湘西州':B"])
+        assert cursor.fetchone() == (True,)
+
+
+def test_the_compiled_segmenter_cuts_as_jieba_does():
+    """rjieba (jieba-rs) stands in for jieba: with the same dictionary it must give the same words."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba 0.42's invalid escape sequences
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    reference = jieba.Tokenizer()
+    for word in sorted(place_words()) + list(policy_terms()):
+        reference.add_word(word)
+    texts = [run.text for run in runs(read_seed().body) if run.is_cjk] + sorted(place_words())
+    assert [text for text in texts if list(reference.cut(text, HMM=False)) != segment(text)] == []
+
+
+def test_repeated_lexemes_keep_postgres_limits(db):
+    """Each occurrence is written out; PostgreSQL keeps 256 positions a lexeme, none above 16,383."""
+    vector = document_vector(title="标题", places=[], body="水库建设。" * 5000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_length(positions, 1), positions[256] FROM unnest(%s::tsvector) WHERE lexeme = '水库'",
+            [vector],
+        )
+        assert cursor.fetchone() == (MAX_POSITIONS_PER_LEXEME, 4 + 5 * 255)
+    late = document_vector(title="标题", places=[], body="一。" * 9000 + "大兴寨水库")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT positions FROM unnest(%s::tsvector) WHERE lexeme = '大兴'", [late])
+        assert cursor.fetchone() == ([MAX_POSITION],)

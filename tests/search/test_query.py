@@ -40,3 +40,9 @@ def test_hostile_queries_become_valid_tsqueries(db, raw):
     query = parse_query(raw)
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::tsquery, %s::tsquery", [query.match, query.rank])
+
+
+def test_a_place_name_the_dictionary_knows_matches_whole_or_by_its_bigrams():
+    assert parse_query("湘西州").match == "( '湘西' & '西州' | '湘西州' )"
+    assert parse_query("湘西州人民政府").match == "'人民' & '政府' & ( '湘西' & '西州' | '湘西州' )"
+    assert parse_query("招商引资").match == "'招商' & '引资'"  # other words: bigrams, as before

@@ -10,6 +10,7 @@ from tqdm import tqdm
 from portal.db import session_settings
 from reports import demo, indexing, services
 from reports.models import SEARCH_PARTITIONS, Category, Report, ReportStatus
+from reports.vector_pool import VectorPool, default_workers
 from revisions.services import history_not_recorded
 
 COLUMNS = [
@@ -54,15 +55,57 @@ def search_index_deferred(*, enabled: bool, stdout) -> Iterator[None]:
                     editor.add_index(Report, index)
 
 
+# What a worker needs besides the batch, set by the parent before the pool forks.
+_shared: dict = {}
+
+Document = tuple  # (title, region_id, category_id, date, body, source_name, big_region_id, province_id, prefecture_id)
+
+
+def copy_batch(documents: list[Document]) -> int:
+    """Tokenise a batch and COPY it in, in a worker process (or in the caller, with one worker)."""
+    places, now = _shared["places"], _shared["now"]
+    rows = (
+        (
+            title,
+            region_id,
+            category_id,
+            date,
+            body,
+            source_name,
+            "",
+            ReportStatus.PUBLISHED.value,
+            False,
+            now,
+            now,
+            0,
+            big_region_id,
+            province_id,
+            prefecture_id,
+            # COPY takes the tsvector as text; the tokens of repeated runs are memoised in reports.indexing.
+            indexing.document_vector(title=title, places=places[region_id], body=body),
+        )
+        for (title, region_id, category_id, date, body, source_name, big_region_id, province_id, prefecture_id) in (
+            documents
+        )
+    )
+    # Synthetic data has no history: a history row per report would double the load.
+    with transaction.atomic(), history_not_recorded(), connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY reports_report ({', '.join(COLUMNS)}) FROM STDIN", demo.copy_rows(rows))
+    return len(documents)
+
+
 class Command(BaseCommand):
-    help = "Create N realistic synthetic published reports (bulk COPY; fast enough for 1,000,000)."
+    help = "Create N realistic synthetic published reports (bulk COPY, tokenised by a pool of processes)."
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True)
-        parser.add_argument("--batch", type=int, default=20_000)
+        parser.add_argument("--batch", type=int, default=2_000, help="reports per COPY (one transaction each)")
         parser.add_argument("--seed", type=int, default=None, help="random seed, for repeatable data")
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(), help="tokenising processes (default: one per core)"
+        )
 
-    def handle(self, *args, count, batch, seed, **options):
+    def handle(self, *args, count, batch, seed, workers, **options):
         if count < 1:
             raise CommandError("--count must be at least 1")
         regions = demo.region_choices()
@@ -71,22 +114,18 @@ class Command(BaseCommand):
             raise CommandError("No regions or categories: run `manage.py load_regions` first.")
         generator = demo.SyntheticReports(regions=regions, categories=categories, seed=seed)
         generator.used = demo.existing_documents()
-        places = demo.place_names_by_region()
-        now = timezone.now().isoformat()
+        _shared.update(places=demo.place_names_by_region(), now=timezone.now().isoformat())
         started = time.monotonic()
+        batches = (
+            [self._document(generator) for _ in range(min(batch, count - made))] for made in range(0, count, batch)
+        )
         with (
             search_index_deferred(enabled=count >= DEFER_SEARCH_INDEX_FROM, stdout=self.stdout),
+            VectorPool(workers) as pool,  # before tqdm: a fork must not copy its monitor thread
             tqdm(total=count, unit="篇", disable=options["verbosity"] == 0) as progress,
         ):
-            made = 0
-            while made < count:
-                size = min(batch, count - made)
-                rows = (self._row(generator, now, places) for _ in range(size))
-                # Synthetic data has no history: a history row per report would double the load.
-                with transaction.atomic(), history_not_recorded(), connection.cursor() as cursor:
-                    cursor.copy_expert(f"COPY reports_report ({', '.join(COLUMNS)}) FROM STDIN", demo.copy_rows(rows))
-                made += size
-                progress.update(size)
+            for copied in pool.run(copy_batch, batches):
+                progress.update(copied)
         elapsed = time.monotonic() - started
         self.stdout.write("Recounting lists …")
         services.tally_rebuild()
@@ -99,25 +138,17 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _row(generator: demo.SyntheticReports, now: str, places: dict[int, list[str]]) -> dict:
+    def _document(generator: demo.SyntheticReports) -> Document:
         region, category, date, title = generator.document()
         body = generator.body(region)
-        return {
-            "title": title,
-            "region_id": region.pk,
-            "category_id": category.pk,
-            "date": date.isoformat(),
-            "body": body,
-            "source_name": f"{region.name}人民政府",
-            "source_url": "",
-            "status": ReportStatus.PUBLISHED,
-            "is_restricted": False,
-            "published_at": now,
-            "updated_at": now,
-            "views": 0,
-            "big_region_id": region.big_region_id,
-            "province_id": region.province_id,
-            "prefecture_id": region.prefecture_id,
-            # COPY takes the tsvector as text; tokens of the seed sentences are memoised in reports.indexing.
-            "search_vector": indexing.document_vector(title=title, places=places[region.pk], body=body),
-        }
+        return (
+            title,
+            region.pk,
+            category.pk,
+            date.isoformat(),
+            body,
+            f"{region.name}人民政府",
+            region.big_region_id,
+            region.province_id,
+            region.prefecture_id,
+        )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from reports.importing import count_rows, import_reports
+from reports.vector_pool import default_workers
 from revisions.context import recorded_as_command
 
 
@@ -16,8 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(), help="tokenising processes (default: one per core)"
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, workers: int, **options):
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
         try:
@@ -26,7 +30,7 @@ class Command(BaseCommand):
                 tqdm(total=total, unit="行", disable=options["verbosity"] == 0) as progress,
                 recorded_as_command("import_reports"),
             ):
-                result = import_reports(path, progress=progress)
+                result = import_reports(path, progress=progress, workers=workers)
         except (ValueError, UnicodeDecodeError) as error:
             raise CommandError(str(error)) from None
         for line, problem in result.errors:
