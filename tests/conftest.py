@@ -85,8 +85,13 @@ def _empty_cache(django_db_setup, django_db_blocker):
     from django.core.cache import cache
     from django.db import connection
 
+    from portal import client
+
     with django_db_blocker.unblock():
         cache.clear()
+        # The day's salt too, which each process keeps for a while after reading it from the cache:
+        # kept across the clear, it would change under a test (a new salt once it is read again).
+        client._salt_read.clear()
         # Opened here, possibly in a browser test's event-loop context, where the test database's
         # teardown would not see it and could not drop the database; the test reopens its own.
         if not connection.in_atomic_block:

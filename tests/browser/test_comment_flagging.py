@@ -51,5 +51,5 @@ def test_report_page_on_a_phone(live_server, phone_page, screenshot):
     phone_page.goto(live_server.url + report.get_absolute_url())
     phone_page.locator(f"#comment-{comment.pk}").get_by_role("link", name="举报").click()
     phone_page.get_by_label("垃圾广告").check()
-    expect(phone_page.get_by_role("button", name="提交举报")).to_be_in_viewport()
     screenshot(phone_page, "flag-form-phone")
+    expect(phone_page.get_by_role("button", name="提交举报")).to_be_in_viewport()
