@@ -42,9 +42,7 @@ def words(text: str) -> list[str]:
     sentence; jieba cuts at line breaks and punctuation, so no word spans two sentences)."""
     stop = stop_words()
     return [
-        word
-        for word in segment(text)
-        if WORD.fullmatch(word) and word not in stop and not NUMBER_WORD.fullmatch(word)
+        word for word in segment(text) if WORD.fullmatch(word) and word not in stop and not NUMBER_WORD.fullmatch(word)
     ]
 
 
