@@ -4,11 +4,12 @@ import os
 import re
 from urllib.parse import quote
 
-from pypinyin import lazy_pinyin
-
 
 def ascii_fallback(name: str, *, default_stem: str) -> str:
     """The name in pinyin and ASCII letters, for the browsers that ignore filename*."""
+    # Here, not at the top: pypinyin's tables take about 50 MB, for downloads only.
+    from pypinyin import lazy_pinyin
+
     stem, extension = os.path.splitext(name)
     letters = "-".join(lazy_pinyin(stem, errors=lambda chars: chars))  # non-Chinese runs stay whole
     stem = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:120].rstrip("-")

@@ -16,18 +16,19 @@ import logging
 import os
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import docx
 import filetype
-import pypdfium2
-import trafilatura
 from django.conf import settings
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from lxml import etree
 
 from . import cleaning
 from .models import DocumentKind
+
+if TYPE_CHECKING:
+    import pypdfium2
+
+# The extractors are imported where they are used, not here: admin imports this module, and
+# together they would add about 55 MB to every web worker that never reads a document.
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ def extract(name: str, content: bytes) -> Extracted:
 
 
 def _pdf(content: bytes) -> tuple[list[str], str, list[str]]:
+    import pypdfium2
+
     try:
         document = pypdfium2.PdfDocument(content)
     except pypdfium2.PdfiumError as error:
@@ -130,7 +133,7 @@ def _pdf(content: bytes) -> tuple[list[str], str, list[str]]:
     return cleaning.pdf_paragraphs(pages), "", []
 
 
-def _pdf_lines(page: pypdfium2.PdfPage) -> list[cleaning.Line]:
+def _pdf_lines(page: "pypdfium2.PdfPage") -> list[cleaning.Line]:
     """The page's text as printed lines, top to bottom: PDFium's text rectangles (runs of
     characters of one font) gathered by the height they sit at."""
     text_page = page.get_textpage()
@@ -159,6 +162,11 @@ def _pdf_lines(page: pypdfium2.PdfPage) -> list[cleaning.Line]:
 
 
 def _docx(content: bytes) -> tuple[list[str], str, list[str]]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from lxml import etree
+
     try:
         document = docx.Document(io.BytesIO(content))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
@@ -178,6 +186,8 @@ def _docx(content: bytes) -> tuple[list[str], str, list[str]]:
 
 
 def _html(content: bytes) -> tuple[list[str], str, list[str]]:
+    import trafilatura
+
     text = trafilatura.extract(
         content, favor_precision=True, include_comments=False, include_tables=True, include_images=False
     )

@@ -29,8 +29,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rjieba
+if TYPE_CHECKING:
+    import rjieba
 
 # Enforced by PostgreSQL when it reads a vector (module docstring); named here for the tests and docs.
 MAX_POSITION = 16_383
@@ -220,9 +222,13 @@ def policy_terms() -> tuple[str, ...]:
 
 
 @cache
-def _segmenter() -> rjieba.Jieba:
+def _segmenter() -> "rjieba.Jieba":
     """jieba's dictionary plus the domain's words, loaded once per process (about 60 MB, in native
     memory that Python's reference counting never touches, so a forked child shares its pages)."""
+    # Imported here: a web worker that never tokenises (pages served from the cache, articles)
+    # does not carry the module and its dictionary.
+    import rjieba
+
     segmenter = rjieba.Jieba()
     for word in sorted(place_words()) + list(policy_terms()):
         segmenter.add_word(word, None, None)
