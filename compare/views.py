@@ -1,13 +1,12 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 
 from portal.caching import depends_on
 from reports import scopes
 from reports import selectors as report_selectors
 from reports.models import Report, ReportStatus
-from takedowns import selectors as takedown_selectors
+from takedowns.responses import restricted_report_response
 
 from . import selectors
 
@@ -68,7 +67,7 @@ def _readable_report(request: HttpRequest, pk: int) -> Report | HttpResponse:
     if report.is_public:
         return report
     if report.status == ReportStatus.PUBLISHED and report.is_restricted:
-        return _restricted(request, report)
+        return restricted_report_response(request, report)
     raise Http404("没有这篇报告")  # no previews here: staff compare what readers can read
 
 
@@ -92,17 +91,3 @@ def _chosen(report: Report, choices: list[selectors.Counterpart], year: str | No
         offer = f"可以对比的年份：{readable_years}。" if readable_years else "目前没有可以对比的其他年份。"
         raise NotComparable(404, f"{report.region.name}没有{year}年的{report.category.name}。{offer}")
     return chosen
-
-
-def _restricted(request: HttpRequest, report: Report) -> HttpResponse:
-    """As the article of a restricted report answers (reports.views): 451, the notice, no caching."""
-    transparency_url = request.build_absolute_uri(reverse("takedowns:transparency"))
-    context = {
-        "report": report,
-        "notice": takedown_selectors.restriction_for_report(report),
-        "transparency_url": transparency_url,
-    }
-    response = render(request, "451.html", context, status=451)
-    response["Link"] = f'<{transparency_url}>; rel="blocked-by"'
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
-    return response

@@ -1,10 +1,8 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from reports.models import ReportStatus
-from takedowns import selectors as takedown_selectors
+from takedowns.responses import restricted_report_response
 
 from . import selectors
 from .downloads import attachment_header
@@ -17,7 +15,7 @@ def original_download(request: HttpRequest, report_id: int) -> HttpResponse:
     if report is None:
         raise Http404("没有这篇报告")
     if report.status == ReportStatus.PUBLISHED and report.is_restricted:
-        return _restricted(request, report)
+        return restricted_report_response(request, report)
     original = selectors.original_of(report)
     if not report.is_public or original is None:
         raise Http404("这篇报告没有可下载的原文")
@@ -30,19 +28,5 @@ def original_download(request: HttpRequest, report_id: int) -> HttpResponse:
     response["Content-Disposition"] = attachment_header(original.file_name, default_stem=f"report-{report.pk}")
     # Readers re-check with the server each time, so a report withdrawn or restricted stops being
     # downloadable at once, from browsers' and proxies' caches too.
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
-    return response
-
-
-def _restricted(request: HttpRequest, report) -> HttpResponse:
-    """The article's 451 page (reports.views), for the file of a restricted report."""
-    transparency_url = request.build_absolute_uri(reverse("takedowns:transparency"))
-    context = {
-        "report": report,
-        "notice": takedown_selectors.restriction_for_report(report),
-        "transparency_url": transparency_url,
-    }
-    response = render(request, "451.html", context, status=451)
-    response["Link"] = f'<{transparency_url}>; rel="blocked-by"'
     patch_cache_control(response, public=True, no_cache=True, max_age=0)
     return response

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 from comments import selectors as comment_selectors
 from portal.caching import built_from, depends_on
 from portal.replicas import without_pin
-from takedowns import selectors as takedown_selectors
+from takedowns.responses import restricted_report_response
 
 from . import charts, scopes, selectors, services, visits
 from .models import BigRegion, Category, Region, ReportStatus
@@ -123,7 +122,7 @@ def _unpublished_report(request: HttpRequest, report) -> HttpResponse:
     """Drafts and withdrawn reports: a preview for staff, 404 for everyone else. A published report
     restricted after a copyright notice answers 451 for everyone."""
     if report.status == ReportStatus.PUBLISHED and report.is_restricted:
-        return _restricted_report(request, report)
+        return restricted_report_response(request, report)
     if not (request.user.is_authenticated and request.user.is_staff):
         raise Http404("没有这篇报告")
     response = render(request, "reports/article.html", {"report": report, "preview": True, "related": []})
@@ -143,18 +142,3 @@ def record_view(request: HttpRequest, pk: int) -> JsonResponse:
     if views is None:
         return JsonResponse({"error": "没有这篇报告"}, status=404)
     return JsonResponse({"views": views})
-
-
-def _restricted_report(request: HttpRequest, report) -> HttpResponse:
-    """A restricted report keeps its address and answers 451 (RFC 7725), saying why and pointing at
-    the transparency page; no-cache so that readers see it again as soon as it is restored."""
-    transparency_url = request.build_absolute_uri(reverse("takedowns:transparency"))
-    context = {
-        "report": report,
-        "notice": takedown_selectors.restriction_for_report(report),
-        "transparency_url": transparency_url,
-    }
-    response = render(request, "451.html", context, status=451)
-    response["Link"] = f'<{transparency_url}>; rel="blocked-by"'
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
-    return response
