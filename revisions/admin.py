@@ -64,11 +64,12 @@ class ReportHistoryAdminMixin:
         if revision is None:
             raise Http404("没有这个修订。")
         previous = revision.previous or revision.state
+        title_old, title_new = diffing.inline_diff(previous["title"], revision.state["title"])
         context = {
             **self._context(request, report, f"修订 {number}：{report}"),
             "revision": revision,
-            "title_old": diffing.inline_diff(previous["title"], revision.state["title"])[0],
-            "title_new": diffing.inline_diff(previous["title"], revision.state["title"])[1],
+            "title_old": title_old,
+            "title_new": title_new,
             "body_diff": diffing.body_diff(previous["body"], revision.state["body"]),
             "other_fields": [change for change in revision.fields if change.attname not in selectors.LONG_TEXT],
         }
