@@ -126,7 +126,7 @@ def tab_until(page, done, limit: int = 120) -> list[dict]:
         page.keyboard.press("Tab")
         # Focus on the comment box fetches the form and moves into it: nothing is focused meanwhile.
         focused = page.evaluate(FOCUS)
-        for _ in range(200):  # up to 20 s on a loaded machine (wait_for_function would need eval, which the CSP forbids)
+        for _ in range(200):  # up to 20 s (wait_for_function would need eval, which the CSP forbids)
             if focused["tag"] != "body":
                 break
             page.wait_for_timeout(100)
