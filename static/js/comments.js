@@ -79,12 +79,16 @@
   function load(slot, url, focus) {
     if (slot.dataset.loading) return;
     slot.dataset.loading = "1";
+    var trigger = document.activeElement;
     fetch(url, { headers: FRAGMENT, credentials: "same-origin" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
       .then(function (html) {
         showFragment(slot, html);
         var area = slot.querySelector("textarea");
-        if (area && focus) area.focus();
+        // Into the form, unless the reader has moved on meanwhile (the links it replaced leave
+        // focus on <body>): a keyboard user who tabbed past keeps their place.
+        var here = document.activeElement;
+        if (area && focus && (!here || here === document.body || here === trigger)) area.focus();
       })
       .catch(function () { delete slot.dataset.loading; window.location.href = url.replace("/form/", "/"); });
   }

@@ -94,6 +94,27 @@ def test_comment_journey_with_javascript(live_server, page, report, screenshot):
     screenshot(page, "comments-approved")
 
 
+def test_a_keyboard_reader_who_tabs_on_while_the_form_loads_keeps_their_place(live_server, page, report):
+    held = []  # the form's request, answered only once the reader has moved on
+    page.route("**/comments/*/form/**", lambda route: held.append(route))
+    page.goto(live_server.url + report.get_absolute_url())
+    page.locator(".comment-start-box").focus()
+    while not held:
+        page.wait_for_timeout(50)
+    in_slot = "() => document.activeElement.closest('[data-comment-slot]') !== null"
+    while page.evaluate(in_slot):
+        page.keyboard.press("Tab")
+    place = page.evaluate("() => document.activeElement.outerHTML")
+
+    held[0].continue_()
+
+    expect(page.get_by_label("评论内容")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.outerHTML") == place
+    page.unroute("**/comments/*/form/**")
+    page.get_by_role("link", name="回复").first.click()  # a click still moves into the form it opens
+    expect(page.locator("#comment-reply-slot").get_by_label("评论内容")).to_be_focused()
+
+
 def test_comment_journey_without_javascript(live_server, no_js_page, report, screenshot):
     page = no_js_page
     page.goto(live_server.url + report.get_absolute_url())
