@@ -32,9 +32,21 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0))
 
 
+# Connections a worker found open when it started: the parent's sockets, kept referenced so that
+# they are never used nor closed here (closing one sends the server a goodbye on the parent's behalf).
+_inherited = []
+
+
 def _worker_started() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool; workers just go.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent closed its connections before forking, but a connection opened in another context
+    # of the parent (a thread's or an event loop's; Django keeps one per context) can be the one a
+    # worker sees after the fork. Sharing a socket with the parent corrupts both sides' queries.
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
 
 
 class VectorPool:
