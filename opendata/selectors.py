@@ -10,7 +10,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 
 from portal.db import session_settings
 from reports.models import SEARCH_PARTITIONS, Category, Region, Report, ReportStatus, ReportTally, ReportTombstone
-from reports.selectors import ListFilter, navigation
+from reports.selectors import ListFilter, navigation, years_with_reports
 from search.selectors import reports_matching
 
 from .params import Cursor, ReportQuery, sync_bound
@@ -53,15 +53,17 @@ def _newest_first(reports, query: ReportQuery) -> list[tuple]:
 def _matching_newest_first(reports, query: ReportQuery) -> list[tuple]:
     """Up to limit + 1 rows of a search, newest first, read one year of the search index at a time
     the way the search page does (reports.models.SEARCH_PARTITIONS, search.matching): the GIN
-    indexes are partial per year, so a query over all years could use none of them. Years after
-    the cursor and outside the date filters are skipped; the rest stop once the page is full."""
+    indexes are partial per year, so a query over all years could use none of them. Years with no
+    reports, after the cursor or outside the date filters are skipped; the rest stop once the page
+    is full."""
     newest = query.cursor.position[0] if query.cursor is not None else None
+    years = years_with_reports()
     found: list[tuple] = []
     # As search.matching does: bitmap scans of the GIN index, never a walk of a date index that
     # checks every report of the year against the query.
     with session_settings(enable_seqscan="off", enable_indexscan="off", whole_transaction=True):
         for partition in SEARCH_PARTITIONS:
-            if _outside(partition, newest=newest, query=query):
+            if not partition.holds_any(years) or _outside(partition, newest=newest, query=query):
                 continue
             part = reports.filter(partition.condition).order_by("-date", "-id")
             found += rows(part, body=query.body)[: query.limit + 1 - len(found)]

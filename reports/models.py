@@ -192,6 +192,14 @@ class SearchPartition:
     start: datetime.date | None
     end: datetime.date | None
 
+    def holds_any(self, years) -> bool:
+        """Whether any of `years` falls in this slice (skipping a slice costs nothing; scanning its
+        empty index still costs a query)."""
+        return any(
+            (self.start is None or year >= self.start.year) and (self.end is None or year < self.end.year)
+            for year in years
+        )
+
     @property
     def condition(self) -> Q:
         condition = PUBLISHED

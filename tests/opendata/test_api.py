@@ -378,3 +378,14 @@ def test_search_pages_run_newest_first_across_the_years_of_the_index(client, pla
     assert every_id(client, f"{REPORTS}?q=广州&limit=3") == newest_first
     assert ids(client.get(f"{REPORTS}?q=广州&date_to=2023-12-31&date_from=2010-01-01")) == newest_first[1:3]
     assert ids(client.get(f"{REPORTS}?q=广州&year=2016")) == [found[1].pk]
+
+
+def test_a_search_page_reads_only_the_years_of_the_index_that_hold_reports(client, places):
+    """Years with no reports (the index has slices up to 2030 and beyond) cost no query."""
+    newest = make(places, where="guangzhou", date=datetime.date(2021, 5, 1), title="广州市2021年政府工作报告")
+    older = make(places, where="guangzhou", date=datetime.date(2016, 5, 1), title="广州市2016年政府工作报告")
+    client.get(REPORTS, {"q": "广州"})  # the shared lookups (navigation, years) are built once
+    with CaptureQueriesContext(connection) as queries:
+        assert ids(client.get(REPORTS, {"q": "广州", "limit": 5})) == [newest.pk, older.pk]  # not a cached page
+    searches = [sql for sql in queries.captured_queries if "@@" in sql["sql"]]
+    assert len(searches) == 2  # 2021, then 2016: neither the years after 2021 nor those in between
