@@ -11,6 +11,8 @@ same client asking for /api/v1/areas/ (the request path and a tiny JSON, no repo
 is a path's p95 over the baseline's p95. The target is p95 ≤ 50 ms at a million reports.
 
 Unless DJANGO_CACHE_URL names one, a throw-away Redis is started for the cache, as production has.
+DEBUG is off (DJANGO_DEBUG=false, as in production) unless the environment says otherwise: with it
+on, Django keeps a log of every query, which costs the search page about 8 ms at p95.
 
 Downloads: `manage.py build_downloads --force` in a child process writing into a temporary folder,
 timed, with the child's peak resident memory (targets: whole corpus < 10 minutes, RSS ≤ 200 MB).
@@ -34,6 +36,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-downloads", action="store_true", help="time the API only")
     arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_DEBUG", "false")
     with contextlib.ExitStack() as stack:
         if not os.environ.get("DJANGO_CACHE_URL"):
             # As production has it: rate limit, versions and lookups in Redis, not in a database table.
@@ -104,10 +107,11 @@ def run(arguments) -> None:
     for name, path in paths.items():
         rows = len(get(path).json().get("results", [None]))
         p50, p95 = summary(timed(lambda path=path: get(path), runs))
-        slowest = max(slowest, p95) if "site search" not in name else slowest
+        if rows == 100:  # the target's "API page of 100 reports" (not one report, not the regions tree)
+            slowest = max(slowest, p95)
         verdict = "yes" if p95 <= 50 else "NO"
         print(f"{name:32} {rows:5} {p50:8.1f} {p95:8.1f} {p95 / baseline_p95:13.1f} {verdict:>8}")
-    print(f"\nslowest p95 of the list pages without q: {slowest:.1f} ms\n")
+    print(f"\nslowest p95 of the pages of 100 reports: {slowest:.1f} ms (target ≤ 50)\n")
 
     if not arguments.skip_downloads:
         downloads(total)

@@ -389,3 +389,11 @@ def test_a_search_page_reads_only_the_years_of_the_index_that_hold_reports(clien
         assert ids(client.get(REPORTS, {"q": "广州", "limit": 5})) == [newest.pk, older.pk]  # not a cached page
     searches = [sql for sql in queries.captured_queries if "@@" in sql["sql"]]
     assert len(searches) == 2  # 2021, then 2016: neither the years after 2021 nor those in between
+
+
+def test_a_renamed_place_shows_on_the_next_page_although_places_are_shared(client, places):
+    make(places)
+    assert client.get(REPORTS).json()["results"][0]["region"]["name"] == "吉首市"
+    places["jishou"].name = "吉首"
+    places["jishou"].save()  # as the admin does: the site scope is bumped
+    assert client.get(REPORTS, {"limit": 5}).json()["results"][0]["region"]["name"] == "吉首"
