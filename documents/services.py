@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import os
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
@@ -122,8 +121,6 @@ def original_attach(*, report: Report, name: str, content: bytes) -> Original:
     except BaseException:
         original.file.storage.delete(stored)
         raise
-    if previous is not None:
-        transaction.on_commit(lambda: _remove_file(previous))
     report_services.report_attachment_changed(report=report)
     return original
 
@@ -134,9 +131,16 @@ def original_remove(*, original: Original) -> None:
     report = original.report
     original.delete()
     report_services.report_attachment_changed(report=report)
-    transaction.on_commit(lambda: _remove_file(original))
 
 
-def _remove_file(original: Original) -> None:
-    with suppress(FileNotFoundError, OSError):
-        os.unlink(original.file.path)
+def original_file_remove_when_committed(*, original: Original) -> None:
+    """An original's row is gone (removed, replaced, or deleted with its report): its file goes
+    once that is committed, and stays if the deletion is rolled back."""
+    name = original.file.name
+    storage = original.file.storage
+
+    def remove() -> None:
+        with suppress(OSError):
+            storage.delete(name)
+
+    transaction.on_commit(remove)

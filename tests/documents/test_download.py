@@ -1,7 +1,11 @@
 """下载原文: the article's link, the file with its type and a Chinese name every browser keeps, and
 never for drafts, withdrawn or restricted reports."""
 
+import contextlib
+from pathlib import Path
+
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from documents.services import document_import, original_attach
@@ -99,3 +103,27 @@ def test_an_original_attached_later_replaces_the_first_and_the_article_shows_it(
     response.close()
     assert response["Content-Type"] == "application/pdf"
     assert published.original.pk != first.pk
+
+
+def test_a_deleted_report_takes_its_original_file_with_it_once_committed(published, django_capture_on_commit_callbacks):
+    stored = Path(published.original.file.path)
+    assert stored.is_file()
+    with (
+        django_capture_on_commit_callbacks(execute=False) as rolled_back,
+        contextlib.suppress(RuntimeError),
+        transaction.atomic(),
+    ):
+        report_services.reports_delete(report_ids=[published.pk])
+        raise RuntimeError("the deletion is rolled back")
+    assert rolled_back == [] and stored.is_file()  # nothing was scheduled for a deletion that did not happen
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.reports_delete(report_ids=[published.pk])  # as admin's delete does
+    assert not stored.exists()
+
+
+def test_a_replaced_original_file_is_removed_and_the_new_one_kept(published, django_capture_on_commit_callbacks):
+    first = Path(published.original.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = original_attach(report=published, name="修订版.pdf", content=files.pdf_bytes())
+    assert not first.exists() and Path(second.file.path).is_file()
