@@ -40,9 +40,10 @@ _inherited = []
 def _worker_started() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool; workers just go.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent closed its connections before forking, but a connection opened in another context
-    # of the parent (a thread's or an event loop's; Django keeps one per context) can be the one a
-    # worker sees after the fork. Sharing a socket with the parent corrupts both sides' queries.
+    # The parent closed its connections before forking, but only those of where it runs: Django
+    # keeps a thread's connections apart from those of an event loop running in it, and a forked
+    # worker has no running loop, so under a loop (Playwright's, in the browser tests) it sees the
+    # thread's, possibly still open. Queries over a socket shared with the parent corrupt each other.
     for wrapper in connections.all(initialized_only=True):
         if wrapper.connection is not None:
             _inherited.append(wrapper.connection)

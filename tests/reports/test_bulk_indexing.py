@@ -5,11 +5,12 @@ These tests commit (transaction=True): the pool's workers have connections of th
 see committed rows.
 """
 
+import asyncio
 import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from reports import services
 from reports.models import Report
@@ -68,3 +69,23 @@ def test_reindex_with_a_pool_rebuilds_the_single_save_vectors(regions, capsys):
 
     assert stored_vectors() == expected
     assert "重建了 90 篇报告的索引，其中 45 篇有变化" in capsys.readouterr().out
+
+
+def test_workers_never_use_a_connection_the_parent_left_open_elsewhere(regions, monkeypatch):
+    """Django keeps a thread's connections apart from those of an event loop running in it (the
+    browser tests run Playwright's). A command run under a loop closes the loop's connection before
+    forking, but a forked worker has no running loop and so sees the thread's, still open: both
+    workers used the parent's socket at once, and their queries failed."""
+    assert Report.objects.count() == 0  # the thread's own connection, open
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    async def under_an_event_loop():
+        try:
+            call_command("generate_reports", count=120, seed=3, batch=20, workers=2, verbosity=0)
+        finally:
+            connections.close_all()  # the loop's own connection, which would outlive the test
+
+    asyncio.run(under_an_event_loop())
+
+    assert stored_vectors() == vectors_of_a_single_save()
+    assert len(stored_vectors()) == 120
