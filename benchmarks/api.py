@@ -12,7 +12,7 @@ is a path's p95 over the baseline's p95. The target is p95 ≤ 50 ms at a millio
 
 Unless DJANGO_CACHE_URL names one, a throw-away Redis is started for the cache, as production has.
 DEBUG is off (DJANGO_DEBUG=false, as in production) unless the environment says otherwise: with it
-on, Django keeps a log of every query, which costs the search page about 8 ms at p95.
+on, Django keeps a log of every query, which cost the search page 6 to 9 ms in one run.
 
 Downloads: `manage.py build_downloads --force` in a child process writing into a temporary folder,
 timed, with the child's peak resident memory (targets: whole corpus < 10 minutes, RSS ≤ 200 MB).
