@@ -82,15 +82,16 @@ def copy_only(variants: list[str], count: int, rounds: int) -> None:
     rows copied in each variant, each copy rolled back."""
     from django.db import connection, transaction
 
-    from reports import demo
+    from reports import demo, services
     from reports.management.commands import generate_reports
     from reports.models import Category
     from revisions.services import history_not_recorded
 
     generator = demo.SyntheticReports(regions=demo.region_choices(), categories=list(Category.objects.all()), seed=7)
-    places = demo.place_names_by_region()
+    places = services.place_names_by_region()
     now = "2026-01-01T00:00:00+00:00"
-    text = demo.copy_rows(generate_reports.Command._row(generator, now, places) for _ in range(count)).getvalue()
+    documents = [generate_reports.Command._document(generator) for _ in range(count)]
+    text = demo.copy_rows(generate_reports.document_rows(documents, places=places, now=now)).getvalue()
     statement = f"COPY reports_report ({', '.join(generate_reports.COLUMNS)}) FROM STDIN"
     seconds: dict[str, list[float]] = {variant: [] for variant in variants}
     ratios: dict[str, list[float]] = {variant: [] for variant in variants}

@@ -139,19 +139,6 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def place_names_by_region() -> dict[int, list[str]]:
-    """Each region's province, prefecture and own name (as reports.services.region_place_names), by id."""
-    regions = {
-        pk: (name, province, prefecture)
-        for pk, name, province, prefecture in Region.objects.values_list("id", "name", "province_id", "prefecture_id")
-    }
-    names = {}
-    for pk, (name, province, prefecture) in regions.items():
-        lineage = [regions[p][0] for p in (province, prefecture) if p is not None] + [name]
-        names[pk] = list(dict.fromkeys(lineage))
-    return names
-
-
 def region_choices() -> list[Region]:
     """Regions a synthetic report can belong to, with the columns the generator copies."""
     return list(

@@ -68,6 +68,19 @@ def region_place_names(region: Region) -> list[str]:
     return list(dict.fromkeys(r.name for r in (region.province, region.prefecture, region) if r is not None))
 
 
+def place_names_by_region() -> dict[int, list[str]]:
+    """region_place_names of every region, by id, in one query: for the bulk paths."""
+    regions = {
+        pk: (name, province, prefecture)
+        for pk, name, province, prefecture in Region.objects.values_list("id", "name", "province_id", "prefecture_id")
+    }
+    names = {}
+    for pk, (name, province, prefecture) in regions.items():
+        lineage = [regions[p][0] for p in (province, prefecture) if p is not None] + [name]
+        names[pk] = list(dict.fromkeys(lineage))
+    return names
+
+
 def report_search_vector(report: Report) -> str:
     """The report's tsvector, as text; computed in Python because PostgreSQL cannot segment Chinese."""
     return indexing.document_vector(title=report.title, places=region_place_names(report.region), body=report.body)
@@ -323,16 +336,12 @@ def report_vectors_rebuild(*, report_ids: list[int]) -> int:
     Search results are not in the page cache, and nothing else shows the vectors: no scope to bump.
     """
     # Names by id rather than three joins to regions: a few thousand rows, and no plan to go wrong.
-    names = dict(Region.objects.values_list("pk", "name"))
-    rows = Report.objects.filter(pk__in=report_ids).values_list(
-        "pk", "title", "body", "province_id", "prefecture_id", "region_id"
-    )
+    places = place_names_by_region()
+    rows = Report.objects.filter(pk__in=report_ids).values_list("pk", "title", "body", "region_id")
     ids, vectors = [], []
-    for pk, title, body, *lineage in rows.iterator(chunk_size=1_000):
-        # As region_place_names: province, prefecture and region, without repeats.
-        places = list(dict.fromkeys(names[place] for place in lineage if place is not None))
+    for pk, title, body, region_id in rows.iterator(chunk_size=1_000):
         ids.append(pk)
-        vectors.append(indexing.document_vector(title=title, places=places, body=body))
+        vectors.append(indexing.document_vector(title=title, places=places[region_id], body=body))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_VECTORS_UPDATE, [ids, vectors])
         return cursor.rowcount

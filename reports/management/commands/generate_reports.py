@@ -61,11 +61,10 @@ _shared: dict = {}
 Document = tuple  # (title, region_id, category_id, date, body, source_name, big_region_id, province_id, prefecture_id)
 
 
-def copy_batch(documents: list[Document]) -> int:
-    """Tokenise a batch and COPY it in, in a worker process (or in the caller, with one worker)."""
-    places, now = _shared["places"], _shared["now"]
-    rows = (
-        (
+def document_rows(documents: list[Document], *, places: dict[int, list[str]], now: str) -> Iterator[tuple]:
+    """The COPY rows of documents, each tokenised (reports.indexing) with its places' names."""
+    for title, region_id, category_id, date, body, source_name, big_region_id, province_id, prefecture_id in documents:
+        yield (
             title,
             region_id,
             category_id,
@@ -84,10 +83,11 @@ def copy_batch(documents: list[Document]) -> int:
             # COPY takes the tsvector as text; the tokens of repeated runs are memoised in reports.indexing.
             indexing.document_vector(title=title, places=places[region_id], body=body),
         )
-        for (title, region_id, category_id, date, body, source_name, big_region_id, province_id, prefecture_id) in (
-            documents
-        )
-    )
+
+
+def copy_batch(documents: list[Document]) -> int:
+    """Tokenise a batch and COPY it in, in a worker process (or in the caller, with one worker)."""
+    rows = document_rows(documents, places=_shared["places"], now=_shared["now"])
     # Synthetic data has no history: a history row per report would double the load.
     with transaction.atomic(), history_not_recorded(), connection.cursor() as cursor:
         cursor.copy_expert(f"COPY reports_report ({', '.join(COLUMNS)}) FROM STDIN", demo.copy_rows(rows))
@@ -114,7 +114,7 @@ class Command(BaseCommand):
             raise CommandError("No regions or categories: run `manage.py load_regions` first.")
         generator = demo.SyntheticReports(regions=regions, categories=categories, seed=seed)
         generator.used = demo.existing_documents()
-        _shared.update(places=demo.place_names_by_region(), now=timezone.now().isoformat())
+        _shared.update(places=services.place_names_by_region(), now=timezone.now().isoformat())
         started = time.monotonic()
         batches = (
             [self._document(generator) for _ in range(min(batch, count - made))] for made in range(0, count, batch)
