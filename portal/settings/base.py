@@ -304,13 +304,13 @@ TAKEDOWN_SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 TAKEDOWN_MAX_ATTACHMENTS = 5
 TAKEDOWN_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
+# Search index maintenance (`manage.py reindex`).
+INSTALLED_APPS += ["searchindex"]
+
 # Admin login throttling (django-axes). Failures are counted per username and per client address,
 # the address read as everywhere else on the site (portal.client.client_ip, TRUSTED_PROXY_HEADER);
 # at the limit both are refused for the cool-off time, or, with 0 minutes, until a site owner
 # unlocks them in admin (登录锁定). Every failure and lockout stays in the failure log.
-# Search index maintenance (`manage.py reindex`).
-INSTALLED_APPS += ["searchindex"]
-
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
