@@ -210,8 +210,6 @@ def database_settings(name: str) -> dict:
         "NAME": name,
         "USER": "postgres",
         "HOST": str(socket_dir),
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -90,9 +90,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///portal")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The article's statements are prepared once per connection (portal.db.PreparedStatement). Left to
+# itself PostgreSQL plans the lists statement again on every run (its generic plan looks dearer on
+# paper), 1.2 ms each time for a 0.2 ms query. Django's own queries are never prepared, so only those
+# statements (and PL/pgSQL triggers) see this.
+GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
+
+
+def primary_database(config: dict) -> dict:
+    """The primary's settings, whichever settings module and wherever its address comes from."""
+    config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    config.setdefault("OPTIONS", {}).setdefault("options", GENERIC_PLANS)
+    return config
+
+
+DATABASES = {"default": primary_database(env.db("DATABASE_URL", default="postgres:///portal"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -106,6 +119,7 @@ def replica_databases(primary: dict) -> dict[str, dict]:
         replica["CONN_MAX_AGE"] = primary.get("CONN_MAX_AGE", 0)
         replica["CONN_HEALTH_CHECKS"] = True
         replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        replica["OPTIONS"].setdefault("options", GENERIC_PLANS)
         replica["TEST"] = {"MIRROR": "default"}  # never a test database of its own
         replicas[f"replica{number}"] = replica
     return replicas

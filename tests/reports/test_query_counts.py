@@ -82,3 +82,18 @@ def test_prepared_statements_are_prepared_again_on_a_new_connection(client, one_
         response = client.get(uncached(url))
     assert response.status_code == 200 and one_report.title in response.text
     assert sum(sql.startswith("PREPARE") for sql in captured.queries) == 2
+
+
+def test_the_article_statements_are_never_planned_again(client, region, category, one_report):
+    """Left to choose, PostgreSQL planned the lists statement afresh on every article (1.2 ms of
+    planning for a 0.2 ms read at a million reports); prepared statements run their one plan."""
+    reports = [one_report, *(ReportFactory(region=region, category=category) for _ in range(7))]
+    for report in reports:
+        assert client.get(uncached(report.get_absolute_url())).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'report_article%'"
+        )
+        plans = {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
+    assert plans.keys() == {"report_article", "report_article_lists"}
+    assert all(generic >= len(reports) and custom == 0 for generic, custom in plans.values()), plans
