@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from portal import caching
@@ -66,16 +66,27 @@ def _initial_status(body: str, configuration: CommentSettings) -> tuple[str, str
     return CommentStatus.APPROVED, ""
 
 
-def _check_flood(*, ip: str, configuration: CommentSettings, now: datetime.datetime) -> None:
-    """At most one comment per interval and `hourly_limit` per hour from one address.
+def _check_flood_and_repeats(
+    *, report: Report, body: str, ip: str, configuration: CommentSettings, now: datetime.datetime
+) -> None:
+    """At most one comment per interval and `hourly_limit` per hour from one address, and not the
+    same text on the same report twice within a day: one read of the address's recent comments.
 
     The advisory lock serialises posts from the same address, so two simultaneous posts cannot
     both see an empty last-interval; it is released when the transaction ends.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
-    recent = Comment.objects.filter(ip=ip, created_at__gt=now - datetime.timedelta(hours=1))
-    last, count = recent.aggregate(last=Max("created_at"), count=Count("id")).values()
+    this_hour = Q(created_at__gt=now - datetime.timedelta(hours=1))
+    last, count, repeats = (
+        Comment.objects.filter(ip=ip, created_at__gt=now - DUPLICATE_WINDOW)
+        .aggregate(
+            last=Max("created_at", filter=this_hour),
+            count=Count("id", filter=this_hour),
+            repeats=Count("id", filter=Q(report=report, body=body)),
+        )
+        .values()
+    )
     interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
     if last is not None and now - last < interval:
         wait = int((interval - (now - last)).total_seconds()) + 1
@@ -84,6 +95,8 @@ def _check_flood(*, ip: str, configuration: CommentSettings, now: datetime.datet
         )
     if count >= configuration.hourly_limit:
         raise FloodLimited(f"发表太频繁了：同一网络每小时最多发表 {configuration.hourly_limit} 条评论，请稍后再试。")
+    if repeats:
+        raise DuplicateComment("您已经发表过相同的评论，请勿重复提交。")
 
 
 def comment_create(
@@ -97,7 +110,7 @@ def comment_create(
     user_agent: str = "",
 ) -> Comment:
     """Store a reader's comment, or raise CommentRejected and store nothing."""
-    configuration = CommentSettings.current()
+    configuration = selectors.comment_settings()
     body = without_invisible_characters(body).strip()
     nickname = without_invisible_characters(nickname).strip()
     if nickname:
@@ -116,9 +129,7 @@ def comment_create(
         if parent_id is not None and parent is None:
             raise ReplyParentMissing("要回复的评论不存在或已被删除。")
         if ip is not None:
-            _check_flood(ip=ip, configuration=configuration, now=now)
-            if Comment.objects.filter(report=report, ip=ip, body=body, created_at__gt=now - DUPLICATE_WINDOW).exists():
-                raise DuplicateComment("您已经发表过相同的评论，请勿重复提交。")
+            _check_flood_and_repeats(report=report, body=body, ip=ip, configuration=configuration, now=now)
         status, hold_reason = _initial_status(body, configuration)
         comment = Comment(
             report=report,
@@ -257,7 +268,7 @@ def comment_flag_create(*, comment_id: int, reason: str, detail: str = "", ip: s
     """Store a reader's report of a visible comment, once per comment per client; when the
     comment's unreviewed reports reach the site's threshold, hide it until a moderator decides
     (its article's cached pages go with the recount). Raises CommentRejected and stores nothing."""
-    configuration = CommentSettings.current()
+    configuration = selectors.comment_settings()
     address = ip or "unknown"  # readers whose address cannot be told apart share one
     detail = without_invisible_characters(detail).strip()
     now = timezone.now()

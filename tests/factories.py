@@ -178,3 +178,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
         comment = super()._create(model_class, *args, **kwargs)
         comment_threads_recount(report_ids=[comment.report_id])
         return comment
+
+
+def update_comment_settings(**fields) -> None:
+    """As an editor saving 评论设置 in admin: the row changes and the shared lookup of it is invalidated."""
+    from comments.models import CommentSettings
+
+    configuration = CommentSettings.current()
+    for name, value in fields.items():
+        setattr(configuration, name, value)
+    configuration.save()

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comments import services
-from comments.models import CommentSettings, CommentStatus
-from tests.factories import CommentFactory, ReportFactory, jishou
+from comments.models import CommentStatus
+from tests.factories import CommentFactory, ReportFactory, jishou, update_comment_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ OFFENSIVE = "这条评论在骂人"
 
 
 def test_report_a_comment(live_server, page, browser, screenshot):
-    CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=2)
+    update_comment_settings(flag_hide_threshold=2)
     report = ReportFactory(region=jishou(), title="吉首市人民政府工作报告")
     CommentFactory(report=report, body="一条正常的评论")
     offensive = CommentFactory(report=report, body=OFFENSIVE)

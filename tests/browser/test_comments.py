@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
 from portal.roles import EDITORS
-from tests.factories import PASSWORD, CommentFactory, ReportFactory, UserFactory, jishou
+from tests.factories import PASSWORD, CommentFactory, ReportFactory, UserFactory, jishou, update_comment_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,9 +135,9 @@ def test_comment_journey_without_javascript(live_server, no_js_page, report, scr
 
 
 def test_reply_with_javascript_appears_under_its_comment(live_server, page, report, screenshot):
-    from comments.models import CommentSettings, ModerationMode
+    from comments.models import ModerationMode
 
-    CommentSettings.objects.filter(pk=1).update(moderation_mode=ModerationMode.POST)
+    update_comment_settings(moderation_mode=ModerationMode.POST)
     parent = Comment.objects.filter(report=report).first()
     page.goto(live_server.url + report.get_absolute_url())
     page.locator(f"#comment-{parent.pk}").get_by_role("link", name="回复").click()

@@ -4,7 +4,8 @@ import pytest
 from captcha.models import CaptchaStore
 from django.urls import reverse
 
-from comments.models import CommentSettings, ModerationMode
+from comments.models import ModerationMode
+from tests.factories import update_comment_settings
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,7 @@ def no_fill_delay(settings):
 
 @pytest.fixture
 def post_moderation(db):
-    CommentSettings.objects.filter(pk=1).update(moderation_mode=ModerationMode.POST)
+    update_comment_settings(moderation_mode=ModerationMode.POST)
 
 
 def hidden(html: str, name: str) -> str:

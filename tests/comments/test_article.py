@@ -6,8 +6,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from comments import services
-from comments.models import CommentSettings, CommentStatus
-from tests.factories import CommentFactory
+from comments.models import CommentStatus
+from tests.factories import CommentFactory, update_comment_settings
 from tests.queries import PageQueries, uncached
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_time_is_relative_with_the_full_date_on_hover(client, report):
 def test_closed_comments_show_the_list_but_no_way_to_post(client, report, close):
     CommentFactory(report=report, body="关闭前的评论")
     if close == "site":
-        CommentSettings.objects.filter(pk=1).update(comments_closed=True)
+        update_comment_settings(comments_closed=True)
     else:
         services.comment_thread_set_closed(report=report, closed=True)
     html = article(client, report)

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client
 
 from comments import services
-from comments.models import Comment, CommentFlag, CommentSettings, CommentStatus, CommentThread
+from comments.models import Comment, CommentFlag, CommentStatus, CommentThread
 from tests.comments.conftest import fetch_form, post
-from tests.factories import CategoryFactory, CommentFactory, ReportFactory, jishou
+from tests.factories import CategoryFactory, CommentFactory, ReportFactory, jishou, update_comment_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,7 +82,7 @@ def test_simultaneous_reports_from_one_reader_store_one(live_report):
 
 
 def test_simultaneous_reports_reaching_the_threshold_hide_the_comment_once(live_report):
-    CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=3)
+    update_comment_settings(flag_hide_threshold=3)
     comment = CommentFactory(report=live_report)
     statuses = fire_at_once([lambda n=n: _flag(comment.pk, f"203.0.113.{n + 1}") for n in range(THREADS)])
     # The third report hides it; later ones find nothing left to report.

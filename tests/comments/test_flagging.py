@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from comments import services
-from comments.models import Comment, CommentFlag, CommentSettings, CommentStatus
+from comments.models import Comment, CommentFlag, CommentStatus
 from portal.roles import EDITORS
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, UserFactory, update_comment_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def comment(report):
 @pytest.fixture
 def threshold():
     def set_to(hide: int = 3, hourly: int = 10) -> None:
-        CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=hide, flag_hourly_limit=hourly)
+        update_comment_settings(flag_hide_threshold=hide, flag_hourly_limit=hourly)
 
     return set_to
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.forms import FORM_STAMP_SALT
-from comments.models import Comment, CommentSettings, CommentStatus, CommentThread
+from comments.models import Comment, CommentStatus, CommentThread
 from comments.services import comment_thread_set_closed
 from reports.models import Report, ReportStatus
 from tests.comments.conftest import fetch_form, form_data, post, post_comment
-from tests.factories import CommentFactory, ReportFactory
+from tests.factories import CommentFactory, ReportFactory, update_comment_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -276,7 +276,7 @@ def test_draft_report_has_no_comment_page(client, region, category):
 def test_closed_comments_refuse_posts(client, report, close):
     data = fetch_form(client, report)
     if close == "site":
-        CommentSettings.objects.filter(pk=1).update(comments_closed=True)
+        update_comment_settings(comments_closed=True)
     else:
         comment_thread_set_closed(report=report, closed=True)
     assert_refused(post(client, report, data), 403, "评论已关闭")
@@ -308,7 +308,7 @@ def test_after_the_interval_posting_works_again(client, report):
 
 
 def test_hourly_cap_from_settings(client, report):
-    CommentSettings.objects.filter(pk=1).update(min_interval_seconds=0, hourly_limit=2)
+    update_comment_settings(min_interval_seconds=0, hourly_limit=2)
     assert post_comment(client, report, body="一").status_code == 302
     assert post_comment(client, report, body="二").status_code == 302
     response = post_comment(client, report, body="三")
@@ -341,7 +341,7 @@ def test_configured_proxy_header_gives_the_client_address(report, settings):
 
 
 def test_same_text_twice_in_a_day_is_a_duplicate(client, report):
-    CommentSettings.objects.filter(pk=1).update(min_interval_seconds=0)
+    update_comment_settings(min_interval_seconds=0)
     assert post_comment(client, report, body=BODY).status_code == 302
     response = post_comment(client, report, body=f"  {BODY}  ")
     assert response.status_code == 409
@@ -366,13 +366,13 @@ def test_one_link_is_fine_under_post_moderation(client, report, post_moderation)
 
 
 def test_moderation_word_from_admin_holds_the_comment(client, report, post_moderation):
-    CommentSettings.objects.filter(pk=1).update(moderation_words="敏感\n  待审词  \n")
+    update_comment_settings(moderation_words="敏感\n  待审词  \n")
     post_comment(client, report, body="这里有个待审词。")
     assert Comment.objects.get().status == CommentStatus.PENDING
 
 
 def test_block_word_marks_spam_without_telling_the_poster(client, report, post_moderation):
-    CommentSettings.objects.filter(pk=1).update(block_words="Casino")
+    update_comment_settings(block_words="Casino")
     response = post_comment(client, report, body="最好的 CASINO 在这里")
     assert "评论已提交，审核通过后显示" in client.get(response["Location"]).content.decode()
     assert Comment.objects.get().status == CommentStatus.SPAM

@@ -25,7 +25,7 @@ from reports import services as report_services
 from reports.importing import import_reports
 from reports.models import ReportStatus
 from takedowns import services as takedown_services
-from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory
+from tests.factories import CommentFactory, ReportFactory, TakedownNoticeFactory, UserFactory, update_comment_settings
 from tests.servers import free_port, wait_until_listening
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -151,7 +151,7 @@ def test_comment_moderation_and_settings_show_on_the_next_request(app_server, re
 
 def test_a_comment_hidden_by_readers_reports_is_gone_on_the_next_request(app_server, report):
     article = report.get_absolute_url()
-    CommentSettings.objects.filter(pk=1).update(flag_hide_threshold=2)
+    update_comment_settings(flag_hide_threshold=2)
     comment = CommentFactory(report=report, body="被举报的留言")
     assert "被举报的留言" in cached(app_server, article)
     comment_services.comment_flag_create(comment_id=comment.pk, reason="abuse", ip="203.0.113.1")

@@ -34,10 +34,10 @@ RECENT_CHANGE_SECONDS = MAX_LAG_SECONDS + CHECK_SECONDS + 0.5
 
 SETUP = """
 from django.contrib.sessions.backends.db import SessionStore
-from comments.models import CommentSettings, ModerationMode
-from tests.factories import CategoryFactory, ReportFactory, UserFactory, jishou
+from comments.models import ModerationMode
+from tests.factories import CategoryFactory, ReportFactory, UserFactory, jishou, update_comment_settings
 
-CommentSettings.objects.filter(pk=1).update(moderation_mode=ModerationMode.POST, min_interval_seconds=0)
+update_comment_settings(moderation_mode=ModerationMode.POST, min_interval_seconds=0)
 category = CategoryFactory()
 reports = [ReportFactory(region=jishou(), category=category, title=f"吉首市政府工作报告{n}") for n in range(3)]
 staff = UserFactory(username="owner", is_staff=True, is_superuser=True)
