@@ -13,6 +13,7 @@ from portal import caching
 from portal.client import client_digest, client_digest_for
 from portal.selectors import site_configuration
 from reports import scopes as report_scopes
+from reports import services as report_services
 from reports.models import Report
 
 from . import selectors
@@ -121,7 +122,7 @@ def comment_create(
     now = timezone.now()
     with transaction.atomic():
         # Locking the report row orders this post after a concurrent takedown or withdrawal.
-        if not Report.objects.published().select_for_update(no_key=True).filter(pk=report.pk).exists():
+        if not report_services.report_lock_if_published(report_id=report.pk):
             raise ReportUnavailable(REPORT_UNAVAILABLE)
         if not selectors.comments_are_open(report=report, configuration=configuration):
             raise CommentsClosed("这篇报告的评论已关闭。")

@@ -242,6 +242,18 @@ def _tombstones_clear(*, report_ids: list[int]) -> None:
         ReportTombstone.objects.filter(report_id__in=public).delete()
 
 
+def report_lock_if_published(*, report_id: int) -> bool:
+    """Lock the report's row until the transaction ends (FOR NO KEY UPDATE: its comments may still
+    point at it), if readers may see it: a takedown or withdrawal waits for the writer, or the
+    writer for it. False, and nothing locked, for any other report."""
+    published, params = published_sql("reports_report")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM reports_report WHERE id = %s AND {published} FOR NO KEY UPDATE", [report_id, *params]
+        )
+        return cursor.fetchone() is not None
+
+
 def report_record_view(*, report_id: int) -> int | None:
     """Count one reader's visit; returns the new total, or None for a report readers cannot see."""
     published, params = published_sql("reports_report")

@@ -1,0 +1,47 @@
+"""What a comment costs the database: the form a reader opens, and the post. Every reader who
+comments pays both, so each statement here is one the load benchmark (benchmarks/comments_load.py)
+pays at every comment."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.comments.conftest import fetch_form, post
+from tests.queries import PageQueries
+
+pytestmark = pytest.mark.django_db
+
+
+def statements(captured: PageQueries) -> list[str]:
+    return [" ".join(sql.split()[:2]) for sql in captured.queries]
+
+
+def test_the_comment_form_reads_the_report_by_its_prepared_statement_and_draws_a_captcha(client, report):
+    url = reverse("comments:form", kwargs={"report_id": report.pk})
+    assert client.get(url).status_code == 200  # the statement prepared, the shared lookups filled
+    client.cookies.clear()
+    with PageQueries() as captured:
+        assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+    assert statements(captured) == ["EXECUTE report_article", "WITH reusable"]
+
+
+def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report):
+    post(client, report, fetch_form(client, report), REMOTE_ADDR="10.0.0.8")  # warm, as above
+    data = fetch_form(client, report) | {"body": "另一条意见：公交站台需要遮雨棚。"}
+    with PageQueries() as captured:
+        response = post(client, report, data, fragment=True)
+    assert response.status_code == 201, response.content.decode()[:500]
+    assert Comment.objects.filter(body="另一条意见：公交站台需要遮雨棚。").exists()
+    # The report, the captcha answer consumed, then one transaction (a savepoint in the test's own):
+    # the report locked, the address's lock and its recent comments, the comment.
+    assert [sql.split()[0] for sql in captured.queries] == [
+        "EXECUTE",
+        "DELETE",
+        "SAVEPOINT",
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "RELEASE",
+    ]
+    assert "FOR NO KEY UPDATE" in captured.queries[3] and "pg_advisory_xact_lock" in captured.queries[4]
