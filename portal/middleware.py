@@ -174,7 +174,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = page_key(request)
         if key is None:
-            return self.get_response(request)
+            # Not a page the cache keeps (a post, a signed-in editor): its shared lookups still read
+            # each version once, so a comment's post reads four of them in one round trip, not four.
+            with caching.request_versions({}):
+                return self.get_response(request)
         looked_up = request.META.pop(LOOKED_UP, None)
         try:
             if looked_up is not None and looked_up[0] == key:

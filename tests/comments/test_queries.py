@@ -2,7 +2,10 @@
 comments pays both, so each statement here is one the load benchmark (benchmarks/comments_load.py)
 pays at every comment."""
 
+from unittest.mock import patch
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
@@ -45,3 +48,23 @@ def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report)
         "RELEASE",
     ]
     assert "FOR NO KEY UPDATE" in captured.queries[3] and "pg_advisory_xact_lock" in captured.queries[4]
+
+
+def test_a_post_reads_the_shared_lookups_in_one_round_trip(client, report):
+    """The report's category, the site's name (nicknames may not take it) and the comment settings
+    are shared lookups: one read of the cache gives their versions, and this process has built them."""
+    post(client, report, fetch_form(client, report), REMOTE_ADDR="10.0.0.8")
+    data = fetch_form(client, report) | {"body": "另一条意见：公交站台需要遮雨棚。"}
+    real_get, real_get_many, reads = cache.get, cache.get_many, []
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(keys)
+        return real_get_many(keys, *args, **kwargs)
+
+    with patch.object(cache, "get", get), patch.object(cache, "get_many", get_many):
+        assert post(client, report, data, fragment=True).status_code == 201
+    assert len(reads) == 1, reads
