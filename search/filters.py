@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from reports.models import BigRegion, Category, Region
-from reports.selectors import parse_year
+from reports.selectors import parse_year, years_with_reports
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ class SearchFilter:
         if self.year is not None:
             reports = reports.filter(date__year=self.year)
         return reports
+
+    def years(self) -> list[int]:
+        """The years whose reports a search may find: the one asked for, or each that has reports."""
+        return [self.year] if self.year is not None else years_with_reports()
 
     @property
     def is_active(self) -> bool:

@@ -1,5 +1,6 @@
 """The reports that match a query, found in one capped pass that also gives each its coarse score."""
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import QuerySet
@@ -38,22 +39,32 @@ class Candidate(NamedTuple):
     coarse: float  # query terms in the title (2 each) or place names (1 each), times the source prior
 
 
-def candidates(reports: QuerySet, query: ParsedQuery) -> list[Candidate]:
-    """Up to RESULT_CAP + 1 matches, read once per page through the GIN indexes, newest year first.
+def candidates(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -> list[Candidate]:
+    """Up to RESULT_CAP + 1 matches of the reports of `years`, read once per page through the GIN
+    indexes, newest year first.
 
     Everything the page needs before its 20 rows comes from this one pass: the (capped) count, the
     facet counts and the coarse order. It is one UNION ALL of a branch per year partition of the
-    index (reports.models.SEARCH_PARTITIONS); PostgreSQL runs the branches in order and stops once
-    the LIMIT is met, so a frequent term costs the bitmaps of the last year or two, not of every
-    match there is. The planner prices `search_vector @@ query` as one cheap
-    operator per row and, with a LIMIT, likes to walk some other index evaluating it row by row;
-    but each evaluation decompresses a tsvector (~10 µs), while the GIN bitmap needs no row-level
-    check at all. So this query is told to use bitmap scans (portal.db.session_settings).
-    The coarse score is computed here in Python from plain columns: joining the region names and
-    matching titles in SQL cost more than the scan itself.
+    index (reports.models.SEARCH_PARTITIONS) that holds any of `years`; PostgreSQL runs the branches
+    in order and stops once the LIMIT is met, so a frequent term costs the bitmaps of the last year
+    or two, not of every match there is. A branch for an empty partition still costs its share of
+    building, compiling and planning the query, so there is none. The planner prices
+    `search_vector @@ query` as one cheap operator per row and, with a LIMIT, likes to walk some
+    other index evaluating it row by row; but each evaluation decompresses a tsvector (~10 µs),
+    while the GIN bitmap needs no row-level check at all. So this query is told to use bitmap
+    scans (portal.db.session_settings). The coarse score is computed here in Python from plain
+    columns: joining the region names and matching titles in SQL cost more than the scan itself.
     """
     columns = ("pk", "date", "category_id", "big_region_id", "province_id", "region_id", "title", "source_url")
-    newest, *older = [reports.filter(partition.condition).values_list(*columns) for partition in SEARCH_PARTITIONS]
+    years = list(years)
+    branches = [
+        reports.filter(partition.condition).values_list(*columns)
+        for partition in SEARCH_PARTITIONS
+        if partition.holds_any(years)
+    ]
+    if not branches:
+        return []
+    newest, *older = branches
     rows = newest.union(*older, all=True).order_by()
     # No parallel workers: a parallel Append runs its branches in no particular order.
     with session_settings(enable_seqscan="off", enable_indexscan="off", max_parallel_workers_per_gather=0):
@@ -65,8 +76,8 @@ def candidates(reports: QuerySet, query: ParsedQuery) -> list[Candidate]:
     ]
 
 
-def capped_count(reports: QuerySet, query: ParsedQuery) -> int:
-    return len(candidates(reports, query))
+def capped_count(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -> int:
+    return len(candidates(reports, query, years=years))
 
 
 def place_names() -> dict[int, str]:
@@ -81,9 +92,14 @@ class CoarseScore:
     def __init__(self, terms: tuple[str, ...], names: dict[int, str]):
         self.terms = tuple(term.casefold() for term in terms)
         self.names = names
+        self.place_scores: dict[tuple[int, int], int] = {}  # a page's 5,000 rows lie in far fewer places
 
     def __call__(self, title: str, region_id: int, province_id: int, source_url: str) -> float:
+        place_score = self.place_scores.get((region_id, province_id))
+        if place_score is None:
+            places = (self.names.get(region_id, ""), self.names.get(province_id, ""))
+            place_score = sum(any(term in place for place in places) for term in self.terms)
+            self.place_scores[region_id, province_id] = place_score
         title = title.casefold()
-        places = (self.names.get(region_id, ""), self.names.get(province_id, ""))
-        score = 1.0 + sum(2.0 * (term in title) + any(term in place for place in places) for term in self.terms)
+        score = 1.0 + place_score + 2.0 * sum(term in title for term in self.terms)
         return score * (SOURCED_BOOST if source_url else 1.0)

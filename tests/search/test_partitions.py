@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from reports.models import SEARCH_PARTITIONS, SEARCH_PENDING_LIST_KB
 from search import matching
 from search.filters import SearchFilter
 from search.query import parse_query
@@ -16,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def found_years(text: str) -> list[int]:
     query = parse_query(text)
     with transaction.atomic():
-        found = matching.candidates(matching.matching_reports(query, SearchFilter()), query)
+        every_year = SearchFilter()
+        found = matching.candidates(matching.matching_reports(query, every_year), query, years=every_year.years())
     return sorted(candidate.date.year for candidate in found)
 
 
@@ -40,3 +43,25 @@ def test_a_capped_search_takes_the_newest_years_first(region, category, monkeypa
 def test_every_date_is_covered_by_one_partition(region, category, date):
     ReportFactory(region=region, category=category, title="大兴寨水库报告", date=date)
     assert found_years("大兴寨水库") == [date.year]
+
+
+def test_only_the_years_that_hold_reports_are_searched(region, category):
+    """Each branch costs building, compiling and planning, found or not: 23 partitions, 2 years."""
+    for year in (2019, 2020):
+        ReportFactory(region=region, category=category, title=f"水库报告{year}", date=datetime.date(year, 3, 1))
+    with CaptureQueriesContext(connection) as captured:
+        assert found_years("水库") == [2019, 2020]
+    (search,) = [query["sql"] for query in captured if "@@" in query["sql"]]
+    assert search.count("UNION ALL") == 1
+
+
+def test_the_search_indexes_keep_their_pending_lists_short():
+    """A search reads a GIN index's whole pending list; the migration set the limit the models state."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [[partition.name for partition in SEARCH_PARTITIONS]],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == len(SEARCH_PARTITIONS)
+    assert all(found == [f"gin_pending_list_limit={SEARCH_PENDING_LIST_KB}"] for found in options.values()), options
