@@ -5,6 +5,7 @@ from contextlib import suppress
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 @deconstructible
@@ -45,3 +46,20 @@ class PrivateStorage(FileSystemStorage):
             with suppress(FileNotFoundError):
                 os.unlink(partial)
         return name
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """whitenoise's compressed, hashed static files, with url() remembered: the manifest is read
+    once per process and does not change while it runs, and a page asks for eight addresses,
+    some 40 µs each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force=True)
+        if (url := self._urls.get(name)) is None:
+            url = self._urls[name] = super().url(name)
+        return url
