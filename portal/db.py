@@ -50,13 +50,16 @@ def session_settings(
 
 
 def _set_local(values: Mapping[str, str | int], using: str) -> dict[str, str]:
-    """SET LOCAL each value, as parameters; returns the values they replace."""
-    previous = {}
+    """SET LOCAL each value, as parameters, all in one statement; returns the values they replace."""
+    if not values:
+        return {}
+    names = list(values)
+    # set_config() runs left to right, so each current_setting() reads the value before its own change.
+    reads = ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names)
     with connections[using].cursor() as cursor:
-        for name, value in values.items():
-            cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, str(value)])
-            previous[name] = cursor.fetchone()[0]
-    return previous
+        cursor.execute(f"SELECT {reads}", [part for name in names for part in (name, name, str(values[name]))])
+        row = cursor.fetchone()
+    return dict(zip(names, row[::2], strict=True))
 
 
 class PreparedStatement:

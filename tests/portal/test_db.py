@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from portal.db import session_settings
 
@@ -38,3 +39,19 @@ def test_settings_for_the_whole_transaction_end_with_it(transactional_db):
 def test_settings_outside_a_transaction_are_refused():
     with pytest.raises(TransactionManagementError), session_settings(work_mem="64MB"):
         pass
+
+
+@pytest.mark.django_db
+def test_a_block_sets_its_settings_in_one_statement_and_puts_them_back_in_another():
+    """A search sets three planner switches around its main query: two round trips, not six."""
+    names = ("work_mem", "enable_seqscan", "enable_indexscan")
+    before = [current(name) for name in names]
+    with (
+        transaction.atomic(),
+        CaptureQueriesContext(connection) as captured,
+        session_settings(work_mem="32MB", enable_seqscan="off", enable_indexscan="off"),
+    ):
+        inside = [current(name) for name in names]
+    assert inside == ["32MB", "off", "off"] != before
+    assert len(captured) == 2 + len(names)  # set, the three reads above, put back
+    assert [current(name) for name in names] == before

@@ -193,7 +193,7 @@ def test_query_count_does_not_grow_with_results(client, region, category, rows):
     # The same number for 1 and 15 matches: nothing is fetched per result.
     with PageQueries() as captured:
         client.get(SEARCH, {"q": "水库", "category": "baogao", "year": "2023"})
-    assert len(captured) == 18, captured.queries  # planner switches included; place names and navigation are shared
+    assert len(captured) == 14, captured.queries  # planner switches included; place names and navigation are shared
 
 
 def test_search_page_is_not_indexed_by_search_engines(client, reservoir):
