@@ -200,6 +200,13 @@ class SearchPartition:
             for year in years
         )
 
+    def date_bounds_sql(self, column: str) -> tuple[list[str], list[datetime.date]]:
+        """The slice's dates as conditions on `column`, with their parameters, for a query written by
+        hand (search.matching); the client library sends them as literals, as the partial index's
+        condition needs them to be."""
+        bounds = [(f"{column} >= %s", self.start), (f"{column} < %s", self.end)]
+        return [sql for sql, value in bounds if value is not None], [value for _, value in bounds if value is not None]
+
     @property
     def condition(self) -> Q:
         condition = PUBLISHED

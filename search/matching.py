@@ -63,17 +63,16 @@ def candidates(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -
     partitions = [partition for partition in SEARCH_PARTITIONS if partition.holds_any(years)]
     if not partitions:
         return []
-    # The ORM compiles the matching query once; each branch adds its slice's dates as literals would
-    # be, as the partial indexes' conditions have them (12 branches built and compiled by the ORM
-    # took 11 ms).
+    # The ORM compiles the matching query once and each branch adds its slice's dates: 0.6 ms, where
+    # building and compiling a queryset a branch took 11 ms for 12 branches.
     matches = reports.values_list(*CANDIDATE_COLUMNS).order_by()
     sql, params = matches.query.sql_with_params()
     date = f"{connection.ops.quote_name(Report._meta.db_table)}.{connection.ops.quote_name('date')}"
     branches, branch_params = [], []
     for partition in partitions:
-        bounds = [(f"{date} >= %s", partition.start), (f"{date} < %s", partition.end)]
-        branches.append(" AND ".join([f"({sql}", *(bound for bound, value in bounds if value is not None)]) + ")")
-        branch_params += [*params, *(value for _, value in bounds if value is not None)]
+        bounds, values = partition.date_bounds_sql(date)
+        branches.append(" AND ".join([f"({sql}", *bounds]) + ")")
+        branch_params += [*params, *values]
     # No parallel workers: a parallel Append runs its branches in no particular order.
     with (
         session_settings(enable_seqscan="off", enable_indexscan="off", max_parallel_workers_per_gather=0),

@@ -98,15 +98,16 @@ TEMPLATES = [
 GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 
 
-def primary_database(config: dict) -> dict:
-    """The primary's settings, whichever settings module and wherever its address comes from."""
+def database(config: dict) -> dict:
+    """What every connection gets, the primary's and the replicas', whichever settings module and
+    wherever its address comes from."""
     config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("OPTIONS", {}).setdefault("options", GENERIC_PLANS)
     return config
 
 
-DATABASES = {"default": primary_database(env.db("DATABASE_URL", default="postgres:///portal"))}
+DATABASES = {"default": database(env.db("DATABASE_URL", default="postgres:///portal"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -116,11 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def replica_databases(primary: dict) -> dict[str, dict]:
     replicas = {}
     for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
-        replica = environ.Env.db_url_config(url)
+        replica = database(environ.Env.db_url_config(url))
         replica["CONN_MAX_AGE"] = primary.get("CONN_MAX_AGE", 0)
-        replica["CONN_HEALTH_CHECKS"] = True
-        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-        replica["OPTIONS"].setdefault("options", GENERIC_PLANS)
+        replica["OPTIONS"].setdefault("connect_timeout", 3)
         replica["TEST"] = {"MIRROR": "default"}  # never a test database of its own
         replicas[f"replica{number}"] = replica
     return replicas

@@ -1,12 +1,12 @@
 """Production settings: everything secret or host-specific must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env, mailers_from_url, primary_database, replica_databases
+from .base import database, env, mailers_from_url, replica_databases
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # fails fast when unset
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": primary_database(env.db("DATABASE_URL"))}
+DATABASES = {"default": database(env.db("DATABASE_URL"))}
 DATABASES |= replica_databases(DATABASES["default"])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

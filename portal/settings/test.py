@@ -3,7 +3,7 @@
 from portal.devdb import database_settings
 
 from .base import *  # noqa: F403
-from .base import env, primary_database
+from .base import database, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-checks-0123456789"
@@ -17,7 +17,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 
 if not env("DATABASE_URL", default=""):
-    DATABASES = {"default": primary_database(database_settings("portal"))}
+    DATABASES = {"default": database(database_settings("portal"))}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Separate test databases let several test runs share one embedded server.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_portal")}
