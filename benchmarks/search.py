@@ -49,9 +49,7 @@ def match_count(params: dict) -> str:
     search_filter = SearchFilter.from_params(QueryDict(urlencode(params)))
     query = parse_query(params["q"])
     with transaction.atomic():  # the planner switches of the match pass are SET LOCAL
-        total = matching.capped_count(
-            matching.matching_reports(query, search_filter), query, years=search_filter.years()
-        )
+        total = matching.capped_count(query, search_filter)
     return capped_label() if total > matching.RESULT_CAP else f"{total:,}"
 
 

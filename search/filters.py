@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.lookups import Exact
 from django.http import QueryDict
 
 from reports.models import BigRegion, Category, Region
@@ -26,11 +27,16 @@ class SearchFilter:
             province = None
         return cls(category=category, big_region=big_region, province=province, year=parse_year(params.get("year")))
 
-    def apply(self, reports: QuerySet) -> QuerySet:
-        if self.category is not None:
-            reports = reports.filter(category=self.category)
-        if self.big_region is not None:
-            reports = reports.filter(big_region=self.big_region)
+    def apply(self, reports: QuerySet, *, by_index: bool = True) -> QuerySet:
+        """`reports` narrowed to the filters. by_index=False writes the broad ones, category and big
+        region, so that no index can serve them (`category_id + 0 = 2`): PostgreSQL then checks them
+        on the rows the full-text index yields. Left to itself it ANDed the GIN bitmap with one of
+        every report of the category, all years: 70 ms a year searched for a category of 335,000,
+        where checking the matches' rows took 30 (search.matching). A province's bitmap is small
+        (one report in thirty), and ANDing it in still pays."""
+        for value, column in ((self.category, "category_id"), (self.big_region, "big_region_id")):
+            if value is not None:
+                reports = reports.filter(Exact(F(column) if by_index else F(column) + 0, value.pk))
         if self.province is not None:
             reports = reports.filter(province=self.province)
         if self.year is not None:

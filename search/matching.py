@@ -1,6 +1,5 @@
 """The reports that match a query, found in one capped pass that also gives each its coarse score."""
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db import connection, connections
@@ -22,11 +21,11 @@ RESULT_CAP = 5_000
 SOURCED_BOOST = 1.5
 
 
-def matching_reports(query: ParsedQuery, search_filter: SearchFilter) -> QuerySet:
-    """Published, unrestricted reports that contain every term of the query."""
+def matching_reports(query: ParsedQuery, search_filter: SearchFilter, *, by_index: bool = True) -> QuerySet:
+    """Published, unrestricted reports that contain every term of the query (by_index: SearchFilter.apply)."""
     reports = Report.objects.published().filter(search_vector=RawSearchQuery(query.match))
     # No default ordering: a LIMIT over unordered matches stops early instead of sorting them all.
-    return search_filter.apply(reports).order_by()
+    return search_filter.apply(reports, by_index=by_index).order_by()
 
 
 CANDIDATE_COLUMNS = ("pk", "date", "category_id", "big_region_id", "province_id", "region_id", "title", "source_url")
@@ -43,13 +42,13 @@ class Candidate(NamedTuple):
     coarse: float  # query terms in the title (2 each) or place names (1 each), times the source prior
 
 
-def candidates(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -> list[Candidate]:
-    """Up to RESULT_CAP + 1 matches of the reports of `years`, read once per page through the GIN
-    indexes, newest year first.
+def candidates(query: ParsedQuery, search_filter: SearchFilter) -> list[Candidate]:
+    """Up to RESULT_CAP + 1 matches, read once per page through the GIN indexes, newest year first;
+    the filters are checked on the rows those yield (SearchFilter.apply, by_index=False).
 
     Everything the page needs before its 20 rows comes from this one pass: the (capped) count, the
     facet counts and the coarse order. It is one UNION ALL of a branch per year partition of the
-    index (reports.models.SEARCH_PARTITIONS) that holds any of `years`; PostgreSQL runs the branches
+    index (reports.models.SEARCH_PARTITIONS) that holds any of the filter's years; PostgreSQL runs the branches
     in order and stops once the LIMIT is met, so a frequent term costs the bitmaps of the last year
     or two, not of every match there is. A branch for an empty partition still costs its share of
     building, compiling and planning the query, so there is none. The planner prices
@@ -59,13 +58,13 @@ def candidates(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -
     scans (portal.db.session_settings). The coarse score is computed here in Python from plain
     columns: joining the region names and matching titles in SQL cost more than the scan itself.
     """
-    years = list(years)
+    years = search_filter.years()
     partitions = [partition for partition in SEARCH_PARTITIONS if partition.holds_any(years)]
     if not partitions:
         return []
     # The ORM compiles the matching query once and each branch adds its slice's dates: 0.6 ms, where
     # building and compiling a queryset a branch took 11 ms for 12 branches.
-    matches = reports.values_list(*CANDIDATE_COLUMNS).order_by()
+    matches = matching_reports(query, search_filter, by_index=False).values_list(*CANDIDATE_COLUMNS)
     sql, params = matches.query.sql_with_params()
     date = f"{connection.ops.quote_name(Report._meta.db_table)}.{connection.ops.quote_name('date')}"
     branches, branch_params = [], []
@@ -87,8 +86,8 @@ def candidates(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -
     ]
 
 
-def capped_count(reports: QuerySet, query: ParsedQuery, *, years: Iterable[int]) -> int:
-    return len(candidates(reports, query, years=years))
+def capped_count(query: ParsedQuery, search_filter: SearchFilter) -> int:
+    return len(candidates(query, search_filter))
 
 
 def place_names() -> dict[int, str]:

@@ -80,7 +80,7 @@ def search_reports(*, query: ParsedQuery, search_filter: SearchFilter, order: st
     # decompressing its tsvector.
     with session_settings(work_mem=SEARCH_WORK_MEM, whole_transaction=True):
         reports = matching.matching_reports(query, search_filter)
-        found = matching.candidates(reports, query, years=search_filter.years())
+        found = matching.candidates(query, search_filter)
         total = len(found)
         capped = total > matching.RESULT_CAP
         ranking = Ranking(

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from reports.models import SEARCH_PARTITIONS, SEARCH_PENDING_LIST_KB
+from reports.models import SEARCH_PARTITIONS, SEARCH_PENDING_LIST_KB, Report
 from search import matching
 from search.filters import SearchFilter
 from search.query import parse_query
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 def found_years(text: str) -> list[int]:
     query = parse_query(text)
     with transaction.atomic():
-        every_year = SearchFilter()
-        found = matching.candidates(matching.matching_reports(query, every_year), query, years=every_year.years())
+        found = matching.candidates(query, SearchFilter())
     return sorted(candidate.date.year for candidate in found)
 
 
@@ -65,3 +64,18 @@ def test_the_search_indexes_keep_their_pending_lists_short():
         options = dict(cursor.fetchall())
     assert len(options) == len(SEARCH_PARTITIONS)
     assert all(found == [f"gin_pending_list_limit={SEARCH_PENDING_LIST_KB}"] for found in options.values()), options
+
+
+def test_broad_filters_are_checked_on_the_matching_rows_not_through_their_indexes(region, category):
+    """At a million reports PostgreSQL ANDed the GIN bitmap with the bitmap of a whole category
+    (70 ms a year); written as `category_id + 0` the category is checked on the rows that match.
+    The province's small bitmap is still welcome."""
+    ReportFactory(region=region, category=category, title="水库报告", date=datetime.date(2020, 3, 1))
+    query = parse_query("水库")
+    narrowed = SearchFilter(category=category, big_region=region.big_region, province=region.province)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert [found.pk for found in matching.candidates(query, narrowed)] == [Report.objects.get().pk]
+    (search,) = [query["sql"] for query in captured if "@@" in query["sql"]]
+    assert f'("reports_report"."category_id" + 0) = {category.pk}' in search
+    assert f'("reports_report"."big_region_id" + 0) = {region.big_region_id}' in search
+    assert f'"reports_report"."province_id" = {region.province_id}' in search
