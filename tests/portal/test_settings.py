@@ -35,3 +35,19 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     result = manage("check", env={k: v for k, v in PRODUCTION.items() if k != missing})
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_the_production_application_freezes_what_it_loaded():
+    """A worker's modules, settings and URL patterns are never garbage: the full collections that a
+    search's allocations set off no longer walk them (portal/wsgi.py)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, portal.wsgi; print(gc.get_freeze_count())"],
+        cwd=ROOT,
+        env=clean | PRODUCTION,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 50_000
