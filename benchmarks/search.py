@@ -5,7 +5,8 @@ Usage (after `generate_reports --count 1000000` into a database of its own):
     PORTAL_DB_NAME=portal_bench .venv/bin/python benchmarks/search.py [--runs 15]
 
 For typical queries (2 to 7 characters, place + topic, with filters, by date, a later page) it
-times the whole page through Django's test client and prints p50/p95 with the number of matches
+times the whole page through Django's test client (after one page, with what is loaded frozen as
+portal/wsgi.py freezes it in production workers) and prints p50/p95 with the number of matches
 (capped at RESULT_CAP, "5,000+"). As baselines measured in the same run it times a plain indexed lookup (the
 newest 20 reports of a province, the way list pages read them) and, once, the naive alternative
 a search replaces: `body LIKE '%…%'`. It also times the sitemap index, a 50,000-address sitemap
