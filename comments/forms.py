@@ -6,6 +6,7 @@ from django.core import signing
 from django.urls import reverse
 
 from portal.captcha import OneTimeCaptchaField
+from portal.forms import PUBLIC_FORM_RENDERER
 from portal.selectors import site_configuration
 
 from .models import FlagReason
@@ -26,6 +27,8 @@ def form_stamp(report_id: int) -> str:
 
 
 class CommentForm(forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     nickname = forms.CharField(
         label="昵称",
         max_length=30,
@@ -134,6 +137,8 @@ class CommentForm(forms.Form):
 
 class CommentFlagForm(forms.Form):
     """A reader's report (举报) of a comment: a reason from the list and, for "other", a few words."""
+
+    default_renderer = PUBLIC_FORM_RENDERER
 
     reason = forms.ChoiceField(
         label="举报原因",

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from portal.caching import cached_lookup
 from portal.pagination import KnownCountPaginator, page_of
 from reports.models import Report
-from reports.selectors import report_for_article
+from reports.selectors import report_for_article, report_for_comments
 
 from .models import Comment, CommentSettings, CommentThread
 
@@ -34,6 +34,11 @@ def public_report(report_id: int) -> Report | None:
     anew took 3 ms of every comment form and post)."""
     report = report_for_article(report_id)
     return report if report is not None and report.is_public else None
+
+
+def commentable_report(report_id: int) -> Report | None:
+    """What the comment form and a post need of a report readers may see (no text, no places)."""
+    return report_for_comments(report_id)
 
 
 def comment_settings() -> CommentSettings:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from portal import caching
@@ -67,6 +66,17 @@ def _initial_status(body: str, configuration: CommentSettings) -> tuple[str, str
     return CommentStatus.APPROVED, ""
 
 
+# The address's comments of the last day (comment_ip_recent_idx): the newest and the number of
+# the last hour, and those with the same text on the same report. Written by hand: the ORM's
+# aggregate with filters took 2.8 ms to build for a 0.2 ms query, on every post.
+_RECENT_FROM_ADDRESS = f"""
+    SELECT max(created_at) FILTER (WHERE created_at > %(hour_ago)s),
+           count(*) FILTER (WHERE created_at > %(hour_ago)s),
+           count(*) FILTER (WHERE report_id = %(report)s AND body = %(body)s)
+    FROM {Comment._meta.db_table} WHERE ip = %(ip)s AND created_at > %(day_ago)s
+"""
+
+
 def _check_flood_and_repeats(
     *, report: Report, body: str, ip: str, configuration: CommentSettings, now: datetime.datetime
 ) -> None:
@@ -74,20 +84,22 @@ def _check_flood_and_repeats(
     same text on the same report twice within a day: one read of the address's recent comments.
 
     The advisory lock serialises posts from the same address, so two simultaneous posts cannot
-    both see an empty last-interval; it is released when the transaction ends.
+    both see an empty last-interval; it is released when the transaction ends. The read is a
+    statement of its own, after the lock: its snapshot then includes the post that held the lock.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
-    this_hour = Q(created_at__gt=now - datetime.timedelta(hours=1))
-    last, count, repeats = (
-        Comment.objects.filter(ip=ip, created_at__gt=now - DUPLICATE_WINDOW)
-        .aggregate(
-            last=Max("created_at", filter=this_hour),
-            count=Count("id", filter=this_hour),
-            repeats=Count("id", filter=Q(report=report, body=body)),
+        cursor.execute(
+            _RECENT_FROM_ADDRESS,
+            {
+                "hour_ago": now - datetime.timedelta(hours=1),
+                "day_ago": now - DUPLICATE_WINDOW,
+                "report": report.pk,
+                "body": body,
+                "ip": ip,
+            },
         )
-        .values()
-    )
+        last, count, repeats = cursor.fetchone()
     interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
     if last is not None and now - last < interval:
         wait = int((interval - (now - last)).total_seconds()) + 1

@@ -37,8 +37,7 @@ REJECTION_STATUS = {
 }
 
 
-def _public_report(report_id: int) -> Report:
-    report = selectors.public_report(report_id)
+def _found(report: Report | None) -> Report:
     if report is None:
         raise Http404("这篇报告不存在或已下线")
     return report
@@ -72,7 +71,7 @@ def _form_context(request: HttpRequest, report: Report, *, is_open: bool) -> dic
 
 def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
     """The form as a fragment, fetched when the reader starts to comment."""
-    report = _public_report(report_id)
+    report = _found(selectors.commentable_report(report_id))
     is_open = selectors.comments_are_open(report=report)
     context = _form_context(request, report, is_open=is_open)
     return _uncached(render(request, f"{PAGE}#comment_form", context))
@@ -84,7 +83,7 @@ def comment_page(request: HttpRequest, report_id: int) -> HttpResponse:
         return _comment_post(request, report_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    report = _public_report(report_id)
+    report = _found(selectors.public_report(report_id))
     section = selectors.comment_section(report=report, page=request.GET.get("page"))
     context = {"section": section, **_form_context(request, report, is_open=section.is_open)}
     posted = _id_from_query(request.GET.get("posted"))
@@ -108,7 +107,7 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
                 status=413,
             )
         )
-    report = selectors.public_report(report_id)
+    report = selectors.commentable_report(report_id)
     if report is None:
         return _report_unavailable(request)
     form = CommentForm(request.POST, report=report, captcha_client=captcha.client_of(request))
@@ -161,6 +160,10 @@ def _redisplay(request: HttpRequest, form: CommentForm, *, status: int, message:
         return _uncached(render(request, f"{PAGE}#comment_form", context, status=status))
     if status == 429:
         return _uncached(render(request, "429.html", context, status=status))
+    # The whole comment page shows the report's title and places, which a post does not read.
+    context["report"] = report = selectors.public_report(report.pk)
+    if report is None:
+        return _report_unavailable(request)
     context["section"] = selectors.comment_section(report=report)
     return _uncached(render(request, PAGE, context, status=status))
 

@@ -214,6 +214,23 @@ def report_for_article(pk: int) -> Report | None:
     return report
 
 
+def report_for_comments(pk: int) -> Report | None:
+    """What commenting needs of a report readers may see, None for any other: its columns but the
+    text, and its comment counts and closing, in one prepared statement. Read by the comment form
+    and every post: 0.4 ms, against 1.1 ms for the article's six tables and six objects."""
+    database = read_connection(Report)
+    with database.cursor() as cursor:
+        _comments_statement().execute(cursor, (pk,))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    report = Report.from_db(database.alias, _COMMENTED_COLUMNS, row[: len(_COMMENTED_COLUMNS)])
+    thread = row[len(_COMMENTED_COLUMNS) :]
+    thread = None if thread[0] is None else CommentThread.from_db(database.alias, _THREAD_COLUMNS, thread)
+    Report.comment_thread.related.set_cached_value(report, thread)
+    return report
+
+
 RELATED_REPORTS = 10  # under an article
 
 
@@ -254,6 +271,7 @@ _REPORT_COLUMNS = [f.attname for f in Report._meta.concrete_fields if f.name != 
 _THREAD_COLUMNS = [f.attname for f in CommentThread._meta.concrete_fields]
 _REGION_COLUMNS = [f.attname for f in Region._meta.concrete_fields]
 _ORIGINAL_COLUMNS = [f.attname for f in Original._meta.concrete_fields]
+_COMMENTED_COLUMNS = [name for name in _REPORT_COLUMNS if name != "body"]
 # Model.from_db takes a subset of the columns in the model's own order.
 _LIST_COLUMNS = [
     f.attname
@@ -281,6 +299,17 @@ def _article_statement() -> PreparedStatement:
             LEFT JOIN {Region._meta.db_table} g2 ON g2.id = r.province_id
             LEFT JOIN {Region._meta.db_table} g3 ON g3.id = r.prefecture_id
             WHERE r.id = $1""",
+        ("bigint",),
+    )
+
+
+@cache
+def _comments_statement() -> PreparedStatement:
+    return PreparedStatement(
+        "report_for_comments",
+        f"""SELECT {_columns("r", _COMMENTED_COLUMNS)}, {_columns("t", _THREAD_COLUMNS)}
+            FROM {Report._meta.db_table} r LEFT JOIN {CommentThread._meta.db_table} t ON t.report_id = r.id
+            WHERE r.id = $1 AND {_published_literal("r")}""",
         ("bigint",),
     )
 

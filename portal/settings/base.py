@@ -101,6 +101,7 @@ GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 def database(config: dict) -> dict:
     """What every connection gets, the primary's and the replicas', whichever settings module and
     wherever its address comes from."""
+    config["ENGINE"] = "portal.postgresql"  # Django's, with a health check without a round trip
     config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("OPTIONS", {}).setdefault("options", GENERIC_PLANS)
