@@ -29,13 +29,13 @@ def statements(captured: PageQueries) -> list[str]:
     return [" ".join(sql.split()[:2]) for sql in captured.queries]
 
 
-def test_the_comment_form_reads_the_report_by_a_prepared_statement_and_draws_a_captcha(client, report):
+def test_the_comment_form_reads_the_report_and_draws_a_captcha_by_prepared_statements(client, report):
     url = reverse("comments:form", kwargs={"report_id": report.pk})
     assert client.get(url).status_code == 200  # the statement prepared, the shared lookups filled
     client.cookies.clear()
     with PageQueries() as captured:
         assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
-    assert statements(captured) == ["EXECUTE report_for_comments", "WITH reusable"]
+    assert statements(captured) == ["EXECUTE report_for_comments", "EXECUTE captcha_draw"]
 
 
 def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report, second_form):
