@@ -3,7 +3,8 @@
 Django turns any exception, raised by a view, a template or a middleware, into a call of the 500
 handler while the exception is being handled; portal.views.server_error asks here whether that
 exception is the database being unreachable. Connections that failed are closed at the end of the
-request (CONN_HEALTH_CHECKS), so the first request after the database is back opens a new one.
+request, and one the server ended is found by the next request's health check (CONN_HEALTH_CHECKS,
+portal.postgresql), so the first request after the database is back opens a new one.
 """
 
 import sys
