@@ -186,22 +186,15 @@ def report_for_article(pk: int) -> Report | None:
     """The report with all an article shows of it: its places, whether readers may see it, and its
     comment counts, in one prepared statement. Its category and big region come from the shared
     navigation."""
-    database = read_connection(Report)
-    with database.cursor() as cursor:
-        _article_statement().execute(cursor, (pk,))
-        row = cursor.fetchone()
+    db, row = _one_row(_article_statement(), pk)
     if row is None:
         return None
-    db = database.alias
     columns = iter(row)
     report = Report.from_db(db, _REPORT_COLUMNS, [next(columns) for _ in _REPORT_COLUMNS])
     report.is_public = next(columns)
-    thread = [next(columns) for _ in _THREAD_COLUMNS]
+    _attach_thread(report, db, [next(columns) for _ in _THREAD_COLUMNS])
     original = [next(columns) for _ in _ORIGINAL_COLUMNS]
     places = [[next(columns) for _ in _REGION_COLUMNS] for _ in range(3)]
-    # Cached on the report like select_related does, a missing row included (no query for it later).
-    thread = None if thread[0] is None else CommentThread.from_db(db, _THREAD_COLUMNS, thread)
-    Report.comment_thread.related.set_cached_value(report, thread)
     original = None if original[0] is None else Original.from_db(db, _ORIGINAL_COLUMNS, original)
     Report.original.related.set_cached_value(report, original)  # its 下载原文 link
     report.category, report.big_region = _category_and_big_region(report)
@@ -218,17 +211,26 @@ def report_for_comments(pk: int) -> Report | None:
     """What commenting needs of a report readers may see, None for any other: its columns but the
     text, and its comment counts and closing, in one prepared statement. Read by the comment form
     and every post: 0.4 ms, against 1.1 ms for the article's six tables and six objects."""
-    database = read_connection(Report)
-    with database.cursor() as cursor:
-        _comments_statement().execute(cursor, (pk,))
-        row = cursor.fetchone()
+    db, row = _one_row(_comments_statement(), pk)
     if row is None:
         return None
-    report = Report.from_db(database.alias, _COMMENTED_COLUMNS, row[: len(_COMMENTED_COLUMNS)])
-    thread = row[len(_COMMENTED_COLUMNS) :]
-    thread = None if thread[0] is None else CommentThread.from_db(database.alias, _THREAD_COLUMNS, thread)
-    Report.comment_thread.related.set_cached_value(report, thread)
+    report = Report.from_db(db, _COMMENTED_COLUMNS, row[: len(_COMMENTED_COLUMNS)])
+    _attach_thread(report, db, row[len(_COMMENTED_COLUMNS) :])
     return report
+
+
+def _one_row(statement: PreparedStatement, pk: int) -> tuple[str, tuple | None]:
+    """The database alias the read went to, and the statement's row for the report `pk`."""
+    database = read_connection(Report)
+    with database.cursor() as cursor:
+        statement.execute(cursor, (pk,))
+        return database.alias, cursor.fetchone()
+
+
+def _attach_thread(report: Report, db: str, values) -> None:
+    # Cached on the report like select_related does, a missing row included (no query for it later).
+    thread = None if values[0] is None else CommentThread.from_db(db, _THREAD_COLUMNS, values)
+    Report.comment_thread.related.set_cached_value(report, thread)
 
 
 RELATED_REPORTS = 10  # under an article
