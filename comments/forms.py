@@ -67,13 +67,30 @@ class CommentForm(forms.Form):
     captcha = OneTimeCaptchaField()
 
     def __init__(self, *args, report, captcha_client: str | None = None, **kwargs):
-        """`captcha_client`: whom the captcha counts against (portal.captcha.client_of)."""
+        """`captcha_client`: whom the captcha counts against (portal.captcha.client_of).
+
+        Without a report, the form for a page's script to fill in (see `for_script`)."""
         super().__init__(*args, **kwargs)
         self.report = report
         self.captcha_client = captcha_client
-        self.fields["captcha"].widget.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
-        self.fields["captcha"].widget.client = captcha_client
+        captcha = self.fields["captcha"].widget
+        captcha.client = captcha_client
+        if report is None:
+            captcha.drawn_by_script = True
+            return
+        captcha.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
         self.fields["stamp"].initial = form_stamp(report.pk)
+
+    @classmethod
+    def for_script(cls) -> "CommentForm":
+        """The form a cached article carries for its script (static/js/comments.js): nothing in it
+        belongs to a report or a reader. The script puts in what does: the report's address, and the
+        captcha, stamp and CSRF token of `comments.views.comment_form_tokens`."""
+        return cls(report=None)
+
+    @property
+    def is_for_script(self) -> bool:
+        return self.report is None
 
     def redisplay(self) -> "CommentForm":
         """After a failed post, the form to show again: what the reader typed (minus characters that

@@ -22,6 +22,7 @@ from .validators import DEFAULT_NICKNAME, validate_nickname, without_invisible_c
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
 REPORT_UNAVAILABLE = "这篇报告不存在或已下线，不能评论。"
+COMMENTS_CLOSED = "这篇报告的评论已关闭。"
 
 
 class CommentRejected(Exception):
@@ -137,7 +138,7 @@ def comment_create(
         if not report_services.report_lock_if_published(report_id=report.pk):
             raise ReportUnavailable(REPORT_UNAVAILABLE)
         if not selectors.comments_are_open(report=report, configuration=configuration):
-            raise CommentsClosed("这篇报告的评论已关闭。")
+            raise CommentsClosed(COMMENTS_CLOSED)
         parent = selectors.reply_parent(report=report, parent_id=parent_id)
         if parent_id is not None and parent is None:
             raise ReplyParentMissing("要回复的评论不存在或已被删除。")

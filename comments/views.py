@@ -1,13 +1,13 @@
-"""The comment page (list and form, also the no-JavaScript way to comment), the form fragment the
-article fetches when a reader starts to comment, and posting.
+"""The comment page (list and form, also the no-JavaScript way to comment), the tokens the article's
+form fetches when a reader starts to comment, and posting.
 
 The article itself only shows comments: it is cached and must not create a captcha, a session
 or a cookie. Everything that does lives here and is never cached.
 """
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -18,7 +18,7 @@ from portal.client import client_ip, user_agent
 from reports.models import Report
 
 from . import selectors, services
-from .forms import CommentFlagForm, CommentForm
+from .forms import CommentFlagForm, CommentForm, form_stamp
 from .models import Comment, CommentStatus
 from .validators import strip_invalid_characters
 
@@ -69,12 +69,22 @@ def _form_context(request: HttpRequest, report: Report, *, is_open: bool) -> dic
     return context
 
 
-def comment_form(request: HttpRequest, report_id: int) -> HttpResponse:
-    """The form as a fragment, fetched when the reader starts to comment."""
+def comment_form_tokens(request: HttpRequest, report_id: int) -> JsonResponse:
+    """What the article's form (CommentForm.for_script) needs from the server, fetched when the
+    reader starts to comment: a captcha, the form's stamp and the CSRF token (and its cookie).
+    The markup came with the cached article, so this is all a reader's form costs."""
+    if not _is_fragment_request(request):
+        raise Http404("没有这个页面")  # only the script asks; a crawler following the address draws no captcha
     report = _found(selectors.commentable_report(report_id))
-    is_open = selectors.comments_are_open(report=report)
-    context = _form_context(request, report, is_open=is_open)
-    return _uncached(render(request, f"{PAGE}#comment_form", context))
+    if not selectors.comments_are_open(report=report):
+        return _uncached(JsonResponse({"closed": services.COMMENTS_CLOSED}, status=403))
+    key = captcha.draw(client=captcha.client_of(request))
+    tokens = {
+        "csrf_token": get_token(request),
+        "stamp": form_stamp(report.pk),
+        "captcha": {"key": key, **captcha.image_urls(key)},
+    }
+    return _uncached(JsonResponse(tokens))
 
 
 @csrf_exempt  # POST checks CSRF itself (see _comment_post), to answer in Chinese and keep the text

@@ -8,7 +8,8 @@ django-simple-captcha draws the image and keeps the store; this module adds what
   is good for exactly one post even when several arrive at the same moment;
 * `OneTimeCaptchaWidget` renders the image with Chinese alt text and a "换一张" link that works
   with JavaScript (static/js/captcha.js asks the refresh view for a new key) and without it
-  (the link reloads the form page).
+  (the link reloads the form page). Told `drawn_by_script`, it renders without a key or image,
+  for a cached page's form that its script fills in (`image_urls` of a key drawn on request).
 
 Every rendering of the widget may create a store row, so render it only on pages that are not
 cached. A widget told its client (`OneTimeCaptchaWidget.client`, see `client_of`) shows the client's
@@ -23,6 +24,7 @@ import secrets
 
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -107,6 +109,11 @@ def draw(*, client: str | None, reuse: bool = True) -> str:
         return cursor.fetchone()[0]
 
 
+def image_urls(key: str) -> dict[str, str]:
+    """Where the browser fetches the image of captcha `key`, at normal and double density."""
+    return {"image_url": captcha_image_url(key), "image_2x_url": reverse("captcha-image-2x", kwargs={"key": key})}
+
+
 def consume(*, key: str, answer: str) -> bool:
     """Delete the store row for `key` if `answer` is right and it has not expired; True if this call did.
 
@@ -143,10 +150,11 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
     def __init__(self, attrs=None, fallback_url: str = ""):
         self.fallback_url = fallback_url
         self.client: str | None = None  # see client_of; a form sets it for the request it answers
+        self.drawn_by_script = False  # no captcha drawn: the page's script puts one in
         super().__init__(attrs)
 
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
-        self._key = draw(client=self.client)
+        self._key = "" if self.drawn_by_script else draw(client=self.client)
         self._value = [self._key, ""]
         self.id_ = self.build_attrs(attrs).get("id", None)
 
@@ -157,13 +165,15 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
         self.fetch_captcha_store(name, value, attrs, self.generator)
         final_attrs = self.build_attrs(self.attrs, attrs)
         input_id = final_attrs.get("id", f"id_{name}")
-        image = self.image_url()
+        images = (
+            format_html('src="{image_url}" srcset="{image_2x_url} 2x" ', **image_urls(self._key)) if self._key else ""
+        )
         return format_html(
             '<span class="captcha" data-captcha>'
             '<input type="hidden" name="{name}_0" value="{key}" autocomplete="off" data-captcha-key>'
             '<input type="text" name="{name}_1" id="{input_id}_1" class="captcha-answer" required maxlength="8" '
             'autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false" data-captcha-answer>'
-            '<img src="{image}" srcset="{image_2x} 2x" alt="验证码图片：请输入图中的{length}个字符（不区分大小写）" '
+            '<img {images}alt="验证码图片：请输入图中的{length}个字符（不区分大小写）" '
             'class="captcha-image" data-captcha-image>'
             '<a href="{fallback}" class="captcha-refresh" data-captcha-refresh="{refresh}" '
             'title="看不清？换一张">换一张</a>'
@@ -171,8 +181,7 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
             name=name,
             key=self._key,
             input_id=input_id,
-            image=image,
-            image_2x=reverse("captcha-image-2x", kwargs={"key": self._key}),
+            images=images,
             length=captcha_settings.CAPTCHA_LENGTH,
             fallback=self.fallback_url,
             refresh=self.refresh_url(),

@@ -1,4 +1,3 @@
-from captcha.helpers import captcha_image_url
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -91,6 +90,6 @@ def captcha_refresh(request: HttpRequest) -> JsonResponse:
     if request.headers.get("x-requested-with") != "XMLHttpRequest":
         raise Http404("没有这个页面")
     key = captcha.draw(client=captcha.client_of(request), reuse=False)
-    response = JsonResponse({"key": key, "image_url": captcha_image_url(key), "audio_url": None})
+    response = JsonResponse({"key": key, **captcha.image_urls(key), "audio_url": None})
     add_never_cache_headers(response)
     return response

@@ -1,8 +1,12 @@
 import datetime
+import functools
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from comments.forms import CommentForm
 from comments.models import Comment
 
 register = template.Library()
@@ -29,3 +33,19 @@ def ago(value: datetime.datetime) -> str:
 @register.simple_tag
 def pending_comment_count() -> int:
     return Comment.objects.pending().count()
+
+
+@register.simple_tag
+def comment_form_for_script() -> str:
+    """The article's comment form, for its script to fill in and show (CommentForm.for_script).
+    The same for every article and reader, so drawn once per process: an article's cache miss
+    does not pay for building a form (about 3 ms)."""
+    return _render_form_for_script() if settings.DEBUG else _form_for_script()
+
+
+def _render_form_for_script() -> str:
+    context = {"form": CommentForm.for_script(), "is_open": True}
+    return render_to_string("comments/comment_page.html#comment_form", context)
+
+
+_form_for_script = functools.cache(_render_form_for_script)

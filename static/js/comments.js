@@ -1,6 +1,8 @@
-// Comments under an article. The article is cached and carries no form: when the reader starts to
-// comment (focus or click on the box, "发表评论" or "回复"), the form is fetched as a fragment with
-// its own captcha and CSRF token, and posted with fetch; every answer is a fragment to show in place.
+// Comments under an article. The article is cached and carries the comment form as a <template>
+// with nothing of a reader's in it: when the reader starts to comment (focus or click on the box,
+// "发表评论" or "回复"), the script asks for the form's tokens (a captcha, the form's stamp and the
+// CSRF token: a small JSON answer), fills in a copy of the form and shows it. The form is posted
+// with fetch; every answer is a fragment to show in place.
 // Without JavaScript the same links lead to the comment page, which works on its own.
 (function () {
   if (!window.fetch || !window.FormData) return;
@@ -20,14 +22,18 @@
     update();
   }
 
-  function showFragment(slot, html) {
-    slot.innerHTML = html;
+  function wire(slot) {
     slot.classList.add("is-open");
     startCounter(slot);
-    var posted = slot.querySelector("[data-comment-posted]");
-    if (posted) return afterPosted(posted);
     var form = slot.querySelector("[data-comment-form]");
     if (form) form.addEventListener("submit", submit);
+  }
+
+  function showFragment(slot, html) {
+    slot.innerHTML = html;
+    var posted = slot.querySelector("[data-comment-posted]");
+    if (posted) return afterPosted(posted);
+    wire(slot);
   }
 
   function afterPosted(posted) {
@@ -76,24 +82,70 @@
       });
   }
 
-  function load(slot, url, focus) {
+  // Django's truncatechars, as the comment page shows the comment replied to.
+  function truncate(text, length) {
+    var chars = Array.from(text.trim());
+    return chars.length > length ? chars.slice(0, length - 1).join("") + "…" : chars.join("");
+  }
+
+  var start = document.querySelector("[data-comment-slot][data-tokens-url]");
+  var template = document.querySelector("template[data-comment-form-template]");
+
+  function formFor(parentId, tokens) {
+    var copy = template.content.cloneNode(true);
+    var form = copy.querySelector("[data-comment-form]");
+    var here = start.dataset.pageUrl + "#comment-form"; // where the links lead without the script
+    form.action = start.dataset.pageUrl;
+    form.elements.csrfmiddlewaretoken.value = tokens.csrf_token;
+    form.elements.stamp.value = tokens.stamp;
+    window.siteCaptcha.show(form.querySelector("[data-captcha]"), tokens.captcha);
+    form.querySelector("[data-captcha-refresh]").href = here;
+    if (parentId) {
+      var comment = document.getElementById("comment-" + parentId);
+      var text = comment.querySelector(".comment-text");
+      var replying = form.querySelector("[data-comment-replying]");
+      form.elements.parent.value = parentId;
+      replying.querySelector("[data-reply-nickname]").textContent = comment.querySelector(".comment-author").textContent;
+      replying.querySelector("[data-reply-text]").textContent = truncate(text ? text.textContent : "", 40);
+      replying.querySelector("[data-comment-cancel-reply]").href = here;
+      replying.hidden = false;
+    }
+    return copy;
+  }
+
+  function showClosed(slot, message) {
+    var closed = document.createElement("p");
+    closed.className = "comment-closed";
+    closed.textContent = message;
+    slot.replaceChildren(closed);
+  }
+
+  function open(slot, parentId) {
     if (slot.dataset.loading) return;
     slot.dataset.loading = "1";
     var trigger = document.activeElement;
-    fetch(url, { headers: FRAGMENT, credentials: "same-origin" })
-      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
-      .then(function (html) {
-        showFragment(slot, html);
-        var area = slot.querySelector("textarea");
+    fetch(start.dataset.tokensUrl, { headers: FRAGMENT, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok && response.status !== 403) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (tokens) {
+        if (tokens.closed) return showClosed(slot, tokens.closed);
+        slot.replaceChildren(formFor(parentId, tokens));
+        wire(slot);
         // Into the form, unless the reader has moved on meanwhile (the links it replaced leave
         // focus on <body>): a keyboard user who tabbed past keeps their place.
+        var area = slot.querySelector("textarea");
         var here = document.activeElement;
-        if (area && focus && (!here || here === document.body || here === trigger)) area.focus();
+        if (area && (!here || here === document.body || here === trigger)) area.focus();
       })
-      .catch(function () { delete slot.dataset.loading; window.location.href = url.replace("/form/", "/"); });
+      .catch(function () {
+        delete slot.dataset.loading;
+        window.location.href = start.dataset.pageUrl + (parentId ? "?parent=" + parentId : "") + "#comment-form";
+      });
   }
 
-  // Comment page (no fragment fetch needed): counter and in-place posting for the form already there.
+  // Comment page (the form is already there): counter and in-place posting.
   document.querySelectorAll("[data-comment-form]").forEach(function (form) {
     var wrap = form.closest("[data-comment-form-wrap]").parentNode;
     wrap.setAttribute("data-comment-slot", "");
@@ -101,21 +153,29 @@
     form.addEventListener("submit", submit);
   });
 
-  var start = document.querySelector("[data-comment-slot][data-form-url]");
-  if (start) {
-    var begin = function (event) {
-      event.preventDefault();
-      load(start, start.dataset.formUrl, true);
-    };
-    start.querySelectorAll("[data-comment-start]").forEach(function (link) {
-      link.addEventListener("click", begin);
-      link.addEventListener("focus", begin);
-    });
-  }
+  if (!start || !template) return;
+  var begin = function (event) {
+    event.preventDefault();
+    open(start, null);
+  };
+  start.querySelectorAll("[data-comment-start]").forEach(function (link) {
+    link.addEventListener("click", begin);
+    link.addEventListener("focus", begin);
+  });
 
   document.addEventListener("click", function (event) {
-    var reply = event.target.closest && event.target.closest("[data-comment-reply]");
-    if (!reply || !start) return;
+    var target = event.target.closest ? event.target : event.target.parentElement;
+    var reply = target.closest("[data-comment-reply]");
+    var cancel = target.closest("#comment-reply-slot [data-comment-cancel-reply]");
+    if (cancel) {
+      event.preventDefault();
+      var replySlot = document.getElementById("comment-reply-slot");
+      var link = replySlot.parentNode.querySelector("[data-comment-reply]");
+      replySlot.remove();
+      if (link) link.focus();
+      return;
+    }
+    if (!reply) return;
     event.preventDefault();
     var item = document.getElementById("comment-" + reply.dataset.commentReply);
     var slot = document.getElementById("comment-reply-slot") || document.createElement("div");
@@ -124,6 +184,6 @@
     slot.setAttribute("data-comment-slot", "");
     delete slot.dataset.loading;
     item.appendChild(slot);
-    load(slot, start.dataset.formUrl + "?parent=" + reply.dataset.commentReply, true);
+    open(slot, reply.dataset.commentReply);
   });
 })();

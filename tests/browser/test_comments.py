@@ -4,6 +4,7 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
+from django.utils.text import Truncator
 from playwright.sync_api import expect
 
 from comments.models import Comment, CommentStatus
@@ -95,8 +96,8 @@ def test_comment_journey_with_javascript(live_server, page, report, screenshot):
 
 
 def test_a_keyboard_reader_who_tabs_on_while_the_form_loads_keeps_their_place(live_server, page, report):
-    held = []  # the form's request, answered only once the reader has moved on
-    page.route("**/comments/*/form/**", lambda route: held.append(route))
+    held = []  # the request for the form's tokens, answered only once the reader has moved on
+    page.route("**/comments/*/tokens/", lambda route: held.append(route))
     page.goto(live_server.url + report.get_absolute_url())
     page.locator(".comment-start-box").focus()
     while not held:
@@ -110,7 +111,7 @@ def test_a_keyboard_reader_who_tabs_on_while_the_form_loads_keeps_their_place(li
 
     expect(page.get_by_label("评论内容")).to_be_visible()
     assert page.evaluate("() => document.activeElement.outerHTML") == place
-    page.unroute("**/comments/*/form/**")
+    page.unroute("**/comments/*/tokens/")
     page.get_by_role("link", name="回复").first.click()  # a click still moves into the form it opens
     expect(page.locator("#comment-reply-slot").get_by_label("评论内容")).to_be_focused()
 
@@ -151,12 +152,40 @@ def test_reply_with_javascript_appears_under_its_comment(live_server, page, repo
     screenshot(page, "comments-reply")
 
 
+def test_a_reply_names_its_comment_and_can_be_cancelled(live_server, page, report):
+    parent = CommentFactory(report=report, nickname="老吉首", body="这条评论的正文比四十个字还要长一些，" * 3)
+    page.goto(live_server.url + report.get_absolute_url())
+    page.locator(f"#comment-{parent.pk}").get_by_role("link", name="回复").click()
+    replying = page.locator("#comment-reply-slot .comment-replying")
+    shortened = Truncator(parent.body).chars(40)  # as the comment page's reply line shows it
+    expect(replying).to_have_text(re.compile(rf"回复 老吉首：{shortened}\s+取消回复"))
+    expect(page.locator("#comment-reply-slot input[name=parent]")).to_have_value(str(parent.pk))
+    replying.get_by_role("link", name="取消回复").click()
+    expect(page.locator("#comment-reply-slot")).to_have_count(0)
+    expect(page.locator(f"#comment-{parent.pk}").get_by_role("link", name="回复")).to_be_focused()
+
+
+def test_comments_closed_after_the_article_was_loaded(live_server, page, report):
+    from comments import services
+
+    page.goto(live_server.url + report.get_absolute_url())
+    services.comment_thread_set_closed(report=report, closed=True)
+    captchas = CaptchaStore.objects.count()
+    page.get_by_role("link", name="发表评论").click()
+    expect(page.locator(".comment-start")).to_have_text("这篇报告的评论已关闭。")
+    assert CaptchaStore.objects.count() == captchas
+
+
 def test_captcha_refresh_gives_a_new_image(live_server, page, report):
     page.goto(live_server.url + report.get_absolute_url())
     page.get_by_role("link", name="发表评论").click()
-    old_key = page.locator("input[name=captcha_0]").input_value()
+    key = page.locator("input[name=captcha_0]")
+    image = page.get_by_role("img", name=re.compile("验证码图片"))
+    old_key = key.input_value()
+    expect(image).to_have_attribute("srcset", f"/captcha/image/{old_key}@2/ 2x")
     page.get_by_role("link", name="换一张").click()
-    expect(page.locator("input[name=captcha_0]")).not_to_have_value(old_key)
+    expect(key).not_to_have_value(old_key)
+    expect(image).to_have_attribute("srcset", f"/captcha/image/{key.input_value()}@2/ 2x")
     assert page.get_by_label("评论内容").is_visible()
 
 

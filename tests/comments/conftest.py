@@ -25,25 +25,32 @@ def hidden(html: str, name: str) -> str:
     return match.group(1)
 
 
+def fetch_tokens(client, report, **extra):
+    """What the article's script asks for when a reader starts to comment."""
+    url = reverse("comments:tokens", kwargs={"report_id": report.pk})
+    return client.get(url, headers={"X-Requested-With": "XMLHttpRequest"}, **extra)
+
+
+TYPED = {"nickname": "张三", "body": "建议把公交线路延伸到新区。", "email": "", "website": ""}
+
+
+def solved(key: str) -> dict:
+    """The captcha answered as a reader reads the image."""
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response.upper()}
+
+
 def fetch_form(client, report, *, parent=None) -> dict:
-    """Start a comment as the JavaScript does (the fragment) and solve its captcha from the store."""
-    url = reverse("comments:form", kwargs={"report_id": report.pk})
-    response = client.get(url, {"parent": parent.pk} if parent else {})
-    assert response.status_code == 200
-    return form_data(response.content.decode())
+    """Start a comment as the JavaScript does (the tokens for the article's form), filled in."""
+    response = fetch_tokens(client, report)
+    assert response.status_code == 200, response.content[:500]
+    tokens = response.json()
+    data = {"csrfmiddlewaretoken": tokens["csrf_token"], "stamp": tokens["stamp"], **solved(tokens["captcha"]["key"])}
+    return data | TYPED | ({"parent": parent.pk} if parent else {})
 
 
 def form_data(html: str, **typed) -> dict:
-    key = hidden(html, "captcha_0")
-    data = {
-        "stamp": hidden(html, "stamp"),
-        "captcha_0": key,
-        "captcha_1": CaptchaStore.objects.get(hashkey=key).response.upper(),
-        "nickname": "张三",
-        "body": "建议把公交线路延伸到新区。",
-        "email": "",
-        "website": "",
-    }
+    """The form of a page (the comment page, or a form shown again), filled in."""
+    data = {"stamp": hidden(html, "stamp"), **solved(hidden(html, "captcha_0")), **TYPED}
     parent = re.search(r'name="parent" value="(\d+)"', html)
     if parent:
         data["parent"] = parent.group(1)

@@ -1,5 +1,7 @@
 """The comment section under an article: what readers see, and that the page stays cacheable."""
 
+import re
+
 import pytest
 from captcha.models import CaptchaStore
 from django.contrib.sessions.models import Session
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from comments import services
 from comments.models import CommentStatus
+from tests.comments.conftest import fetch_tokens
 from tests.factories import CommentFactory, update_comment_settings
 from tests.queries import PageQueries, uncached
 
@@ -28,8 +31,36 @@ def test_plain_get_creates_no_captcha_no_session_and_sets_no_cookie(client, repo
     assert "Cookie" not in response.get("Vary", "")
     assert CaptchaStore.objects.count() == 0
     assert Session.objects.count() == 0
-    html = response.content.decode()
-    assert "csrfmiddlewaretoken" not in html and "captcha" not in html.lower().replace("captcha.js", "")
+    # The form rides along for the script to fill in, with nothing of a reader's in it.
+    form = html_form(response.content.decode())
+    assert 'name="csrfmiddlewaretoken" value=""' in form and 'name="captcha_0" value=""' in form
+    assert "<img alt=" in form and "/captcha/image/" not in form
+    assert 'name="body"' in form and 'name="captcha_1"' in form
+
+
+def html_form(html: str) -> str:
+    assert html.count("<template data-comment-form-template>") == 1
+    return html.split("<template data-comment-form-template>")[1].split("</template>")[0]
+
+
+def test_the_article_carries_the_comment_pages_form_for_its_script(client, report):
+    page = client.get(reverse("comments:page", kwargs={"report_id": report.pk})).content.decode()
+    form = page[
+        page.index('<form class="comment-form"') : page.index("</form>", page.index('<form class="comment-form"'))
+    ]
+    fields = set(re.findall(r'<(?:input|textarea)[^>]* name="(\w+)"', form))
+    assert fields == {
+        "csrfmiddlewaretoken",
+        "stamp",
+        "parent",
+        "body",
+        "nickname",
+        "email",
+        "website",
+        "captcha_0",
+        "captcha_1",
+    }
+    assert set(re.findall(r'<(?:input|textarea)[^>]* name="(\w+)"', html_form(article(client, report)))) == fields
 
 
 def test_heading_counts_visible_comments_and_offers_the_comment_page(client, report):
@@ -119,9 +150,10 @@ def test_closed_comments_show_the_list_but_no_way_to_post(client, report, close)
         services.comment_thread_set_closed(report=report, closed=True)
     html = article(client, report)
     assert "关闭前的评论" in html and "评论已关闭" in html
-    assert "data-comment-start" not in html
-    fragment = client.get(reverse("comments:form", kwargs={"report_id": report.pk})).content.decode()
-    assert "评论已关闭" in fragment and "captcha" not in fragment
+    assert "data-comment-start" not in html and "data-comment-form-template" not in html
+    # A reader who opened the article before comments closed starts to comment.
+    tokens = fetch_tokens(client, report)
+    assert tokens.status_code == 403 and tokens.json() == {"closed": "这篇报告的评论已关闭。"}
     assert CaptchaStore.objects.count() == 0
 
 

@@ -14,7 +14,7 @@ from comments.forms import FORM_STAMP_SALT
 from comments.models import Comment, CommentStatus, CommentThread
 from comments.services import comment_thread_set_closed
 from reports.models import Report, ReportStatus
-from tests.comments.conftest import fetch_form, form_data, post, post_comment
+from tests.comments.conftest import fetch_form, fetch_tokens, form_data, post, post_comment
 from tests.factories import CommentFactory, ReportFactory, update_comment_settings
 
 pytestmark = pytest.mark.django_db
@@ -40,15 +40,25 @@ def assert_refused(response, status: int, message: str, *, typed: str = BODY):
 # The reader's way in ---------------------------------------------------------------------------
 
 
-def test_form_fragment_brings_a_captcha_and_the_csrf_cookie_and_is_not_cached(client, report):
-    response = client.get(reverse("comments:form", kwargs={"report_id": report.pk}))
-    html = response.content.decode()
+def test_form_tokens_bring_a_captcha_a_stamp_and_the_csrf_cookie_and_are_not_cached(client, report):
+    response = fetch_tokens(client, report)
     assert response.status_code == 200
-    assert "<html" not in html  # a fragment, to insert into the article
-    assert 'alt="验证码图片' in html and ">换一张</a>" in html
-    assert CaptchaStore.objects.count() == 1
+    tokens = response.json()
+    key = CaptchaStore.objects.get().hashkey
+    assert tokens["captcha"] == {
+        "key": key,
+        "image_url": f"/captcha/image/{key}/",
+        "image_2x_url": f"/captcha/image/{key}@2/",
+    }
+    assert tokens["stamp"] and tokens["csrf_token"]
     assert "csrftoken" in response.cookies
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_form_tokens_answer_only_the_script(client, report):
+    response = client.get(reverse("comments:tokens", kwargs={"report_id": report.pk}))
+    assert response.status_code == 404
+    assert not CaptchaStore.objects.exists()
 
 
 def test_comment_page_without_javascript_has_the_same_form(client, report):
@@ -249,7 +259,7 @@ def test_unknown_report_is_404(client, report):
     response = client.post("/comments/99999999/", data)
     assert response.status_code == 404
     assert client.get("/comments/99999999/").status_code == 404
-    assert client.get("/comments/99999999/form/").status_code == 404
+    assert client.get("/comments/99999999/tokens/", headers={"X-Requested-With": "XMLHttpRequest"}).status_code == 404
 
 
 @pytest.mark.parametrize("change", ["draft", "withdrawn", "restricted"])
@@ -264,7 +274,7 @@ def test_unpublished_or_taken_down_report_refuses_comments(client, report, chang
     html = response.content.decode()
     assert "这篇报告不存在或已下线" in html and BODY in html
     assert not Comment.objects.exists()
-    assert client.get(reverse("comments:form", kwargs={"report_id": report.pk})).status_code == 404
+    assert fetch_tokens(client, report).status_code == 404
 
 
 def test_draft_report_has_no_comment_page(client, region, category):
@@ -401,8 +411,8 @@ def test_reply_to_a_reply_joins_the_same_thread(client, report, post_moderation)
 
 def test_reply_form_names_the_comment(client, report):
     parent = CommentFactory(report=report, nickname="李四")
-    html = client.get(reverse("comments:form", kwargs={"report_id": report.pk}), {"parent": parent.pk})
-    assert "回复 <strong><bdi>李四</bdi></strong>" in html.content.decode()
+    html = client.get(reverse("comments:page", kwargs={"report_id": report.pk}), {"parent": parent.pk})
+    assert "回复 <strong><bdi data-reply-nickname>李四</bdi></strong>" in html.content.decode()
 
 
 def test_reply_to_a_hidden_comment_is_refused(client, report):

@@ -1,4 +1,4 @@
-"""What a comment costs the database: the form a reader opens, and the post. Every reader who
+"""What a comment costs the database: the form a reader opens (its tokens), and the post. Every reader who
 comments pays both, so each statement here is one the load benchmark (benchmarks/comments_load.py)
 pays at every comment."""
 
@@ -6,10 +6,9 @@ from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from comments.models import Comment
-from tests.comments.conftest import fetch_form, post
+from tests.comments.conftest import fetch_form, fetch_tokens, post
 from tests.queries import PageQueries
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +28,11 @@ def statements(captured: PageQueries) -> list[str]:
     return [" ".join(sql.split()[:2]) for sql in captured.queries]
 
 
-def test_the_comment_form_reads_the_report_and_draws_a_captcha_by_prepared_statements(client, report):
-    url = reverse("comments:form", kwargs={"report_id": report.pk})
-    assert client.get(url).status_code == 200  # the statement prepared, the shared lookups filled
+def test_the_comment_forms_tokens_read_the_report_and_draw_a_captcha_by_prepared_statements(client, report):
+    assert fetch_tokens(client, report).status_code == 200  # the statement prepared, the shared lookups filled
     client.cookies.clear()
     with PageQueries() as captured:
-        assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+        assert fetch_tokens(client, report, REMOTE_ADDR="10.0.0.9").status_code == 200
     assert statements(captured) == ["EXECUTE report_for_comments", "EXECUTE captcha_draw"]
 
 

@@ -141,4 +141,7 @@ def test_comment_text_is_isolated_from_the_page(client, report):
 def test_the_reply_line_isolates_the_parent(client, report):
     parent = CommentFactory(report=report, nickname="\u202e读者", body="\u202e原评论")
     html = html_of(client.get(f"/comments/{report.pk}/?parent={parent.pk}"))
-    assert "回复 <strong><bdi>\u202e读者</bdi></strong>：<bdi>\u202e原评论</bdi>" in html
+    assert (
+        "回复 <strong><bdi data-reply-nickname>\u202e读者</bdi></strong>：<bdi data-reply-text>\u202e原评论</bdi>"
+        in html
+    )

@@ -96,7 +96,7 @@ class Site:
     def post_comment(self, body: str) -> Answer:
         """Comment as a reader does: the form with its captcha (answered from the primary's
         store), then the post."""
-        form = self.ask(f"/comments/{self.report_id}/form/")
+        form = self.ask(f"/comments/{self.report_id}/")  # the comment page
         assert form.status == 200, form.html[:300]
         fields = dict(re.findall(r'name="(captcha_0|stamp|csrfmiddlewaretoken)" value="([^"]*)"', form.html))
         answer = self.primary.sql(f"SELECT response FROM captcha_captchastore WHERE hashkey = '{fields['captcha_0']}'")
