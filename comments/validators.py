@@ -7,6 +7,7 @@ OVERRIDE, and letters that render blank. They are removed from what a reader pos
 from chat apps carries them innocently); the model refuses them, so nothing else stores them.
 """
 
+import functools
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,22 @@ RESERVED_NICKNAMES = (DEFAULT_NICKNAME, "编辑", "站长", "管理员", "本站
 
 INVALID_MESSAGE = "内容中含有无效字符（控制字符或错误编码），请删除后重试。"
 INVISIBLE_MESSAGE = "内容中含有不可见字符（零宽字符、文字方向控制符等），请删除后重试。"
+
+
+# What a reader types between lines and words: the only characters `str.isprintable` (which runs in
+# C) refuses that are neither invalid nor invisible, except other spaces (U+3000 …).
+_TYPED_WHITESPACE = str.maketrans("", "", "\n\r\t")
+
+
+def _is_plain(value: str) -> bool:
+    """Nothing invalid or invisible in it, as most text is: each character is printable (no
+    control, format, separator, surrogate or unassigned one), none is a blank letter or U+FFFD.
+    False means "look closer", character by character."""
+    return (
+        value.translate(_TYPED_WHITESPACE).isprintable()
+        and BLANK_CHARACTERS.isdisjoint(value)
+        and "\ufffd" not in value
+    )
 
 
 def is_invalid_character(char: str) -> bool:
@@ -69,6 +86,8 @@ def _is_emoji_glue(value: str, index: int) -> bool:
 
 
 def without_invisible_characters(value: str) -> str:
+    if _is_plain(value):
+        return value
     return "".join(
         char for index, char in enumerate(value) if not is_invisible_character(char) or _is_emoji_glue(value, index)
     )
@@ -76,7 +95,7 @@ def without_invisible_characters(value: str) -> str:
 
 def validate_storable(value: str) -> None:
     """What the form refuses outright; invisible characters it removes instead."""
-    if any(is_invalid_character(char) for char in value):
+    if not _is_plain(value) and any(is_invalid_character(char) for char in value):
         raise ValidationError(INVALID_MESSAGE, code="invalid_characters")
 
 
@@ -104,5 +123,10 @@ def validate_nickname(value: str, *, site_name: str) -> None:
     key = nickname_key(value)
     if key == nickname_key(DEFAULT_NICKNAME):
         raise ValidationError(f"不填昵称即显示为“{DEFAULT_NICKNAME}”，请留空或换一个昵称。", code="reserved")
-    if key in {nickname_key(name) for name in (*RESERVED_NICKNAMES, site_name) if name}:
+    if key in _reserved_keys(site_name):
         raise ValidationError("这个昵称为本站保留，请换一个。", code="reserved")
+
+
+@functools.lru_cache(maxsize=8)
+def _reserved_keys(site_name: str) -> frozenset[str]:
+    return frozenset(nickname_key(name) for name in (*RESERVED_NICKNAMES, site_name) if name)

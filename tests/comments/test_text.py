@@ -1,10 +1,12 @@
 """Text that cannot spoof: invisible characters never reach readers, names cannot pass for the
 default or for staff, and what readers wrote is shown isolated from the page's own text."""
 
+import sys
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from comments import services
+from comments import services, validators
 from comments.models import Comment
 from portal.models import SiteConfiguration
 from tests.comments.conftest import fetch_form, post, post_comment
@@ -145,3 +147,18 @@ def test_the_reply_line_isolates_the_parent(client, report):
         "回复 <strong><bdi data-reply-nickname>\u202e读者</bdi></strong>：<bdi data-reply-text>\u202e原评论</bdi>"
         in html
     )
+
+
+def test_the_quick_look_at_plain_text_lets_no_invisible_or_invalid_character_through():
+    """Most text is checked in one C call (validators._is_plain) instead of character by character;
+    every character that call passes must be one the character-by-character rules pass."""
+    passed_wrongly = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if validators._is_plain(chr(code))
+        and (validators.is_invisible_character(chr(code)) or validators.is_invalid_character(chr(code)))
+    ]
+    assert passed_wrongly == []
+    assert validators._is_plain("第一行\r\n第二行\t👍 ok")
+    assert not validators._is_plain("全角\u3000空格")  # a closer look, which keeps it
+    assert validators.without_invisible_characters("全角\u3000空格") == "全角\u3000空格"
