@@ -89,6 +89,8 @@ def page_key(request) -> str | None:
         return None  # the reader has just written and must see it (portal.replicas)
     if request.path in health.PROBE_PATHS:
         return None  # a probe must not read the cache, which may live in the database
+    if "HTTP_X_REQUESTED_WITH" in request.META:
+        return None  # a script's request (a comment form's tokens, a new captcha) is never a shared page
     try:
         address = request.build_absolute_uri()
     except DisallowedHost:

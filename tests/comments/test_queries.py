@@ -2,6 +2,8 @@
 comments pays both, so each statement here is one the load benchmark (benchmarks/comments_load.py)
 pays at every comment."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest.mock import patch
 
 import pytest
@@ -56,9 +58,8 @@ def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report,
     assert "FOR NO KEY UPDATE" in captured.queries[3] and "pg_advisory_xact_lock" in captured.queries[4]
 
 
-def test_a_post_reads_the_shared_lookups_in_one_round_trip(client, report, second_form):
-    """The report's category, the site's name (nicknames may not take it) and the comment settings
-    are shared lookups: one read of the cache gives their versions, and this process has built them."""
+@contextmanager
+def cache_reads() -> Iterator[list]:
     real_get, real_get_many, reads = cache.get, cache.get_many, []
 
     def get(key, *args, **kwargs):
@@ -70,5 +71,21 @@ def test_a_post_reads_the_shared_lookups_in_one_round_trip(client, report, secon
         return real_get_many(keys, *args, **kwargs)
 
     with patch.object(cache, "get", get), patch.object(cache, "get_many", get_many):
+        yield reads
+
+
+def test_a_post_reads_the_shared_lookups_in_one_round_trip(client, report, second_form):
+    """The report's category, the site's name (nicknames may not take it) and the comment settings
+    are shared lookups: one read of the cache gives their versions, and this process has built them."""
+    with cache_reads() as reads:
         assert post(client, report, second_form, fragment=True).status_code == 201
     assert len(reads) == 1, reads
+
+
+def test_the_forms_tokens_read_the_cache_once_and_not_for_a_page(client, report):
+    """The comment settings' version, as a post reads it; the page cache does not look for a page
+    to answer a script's request with."""
+    assert fetch_tokens(client, report).status_code == 200
+    with cache_reads() as reads:
+        assert fetch_tokens(client, report, REMOTE_ADDR="10.0.0.9").status_code == 200
+    assert len(reads) == 1 and not any("page:" in str(read) for read in reads), reads

@@ -225,6 +225,15 @@ def test_comment_pages_are_never_cached(app_server, report):
             assert "no-store" in answer.headers["cache-control"]
 
 
+def test_a_scripts_request_is_neither_answered_from_nor_kept_in_the_page_cache(app_server, report):
+    article = report.get_absolute_url()
+    cached(app_server, article)
+    for _ in range(2):
+        answer = fetch(app_server, article, X_Requested_With="XMLHttpRequest")
+        assert answer.status == 200 and "x-page-cache" not in answer.headers
+    assert fetch(app_server, article).headers["x-page-cache"] == "hit"
+
+
 def test_revalidation_is_answered_304_and_head_without_a_body(app_server, report):
     article = report.get_absolute_url()
     cached(app_server, article)
