@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from portal import caching
+from portal import caching, db
 from portal.client import client_digest, client_digest_for
 from portal.selectors import site_configuration
 from reports import scopes as report_scopes
@@ -165,7 +165,7 @@ def comment_create(
             comment.full_clean(exclude=["report", "parent"], validate_constraints=False)
         except ValidationError as error:
             raise CommentRejected("；".join(error.messages)) from error
-        comment.save()
+        db.insert(comment)
         if status == CommentStatus.APPROVED:
             comment_threads_recount(report_ids=[report.pk])
     return comment

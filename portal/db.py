@@ -1,9 +1,12 @@
-"""PostgreSQL settings (work_mem, planner switches) for the queries of one block."""
+"""PostgreSQL settings (work_mem, planner switches) for the queries of one block; statements
+prepared once per connection, and an INSERT of a model's row made that way."""
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models import signals
 from django.db.transaction import TransactionManagementError
 
 from .replicas import read_alias
@@ -85,3 +88,38 @@ class PreparedStatement:
             cursor.execute(f"PREPARE {self.name} ({', '.join(self.parameter_types)}) AS {self.sql}")
             prepared[self.name] = session
         cursor.execute(f"EXECUTE {self.name} ({', '.join(['%s'] * len(params))})", params)
+
+
+def insert(instance: models.Model) -> None:
+    """`instance.save()` for a new row of a model that has no save() of its own and no pre_save or
+    post_save receivers, by a statement prepared once per connection: on every comment, the ORM
+    took 1 ms of CPU to build an INSERT that PostgreSQL runs in a tenth of that. Fields get their
+    values as save() gives them (pre_save: auto_now_add …), the returned columns (the id) are set."""
+    model = type(instance)
+    if any(signal.has_listeners(model) for signal in (signals.pre_save, signals.post_save)):
+        raise TypeError(f"{model.__name__} has save receivers; use save()")
+    statement, fields, returned = _insert_statement(model)
+    connection = connections[router.db_for_write(model, instance=instance)]
+    params = tuple(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+    with connection.cursor() as cursor:
+        statement.execute(cursor, params)
+        row = cursor.fetchone()
+    for field, value in zip(returned, row, strict=True):
+        setattr(instance, field.attname, value)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+@functools.cache
+def _insert_statement(model: type[models.Model]) -> tuple[PreparedStatement, list, tuple]:
+    meta = model._meta
+    fields = [field for field in meta.local_concrete_fields if not field.generated and not field.db_returning]
+    returned = meta.db_returning_fields
+    quote = connections["default"].ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+        f" VALUES ({', '.join(f'${number}' for number in range(1, len(fields) + 1))})"
+        f" RETURNING {', '.join(quote(field.column) for field in returned)}"
+    )
+    types = tuple(field.db_type(connections["default"]) for field in fields)
+    return PreparedStatement(f"insert_{meta.db_table}", sql, types), fields, returned

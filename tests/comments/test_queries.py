@@ -44,7 +44,7 @@ def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report,
     assert response.status_code == 201, response.content.decode()[:500]
     assert Comment.objects.filter(body=SECOND).exists()
     # The report, the captcha answer consumed, then one transaction (a savepoint in the test's own):
-    # the report locked, the address's lock and its recent comments, the comment.
+    # the report locked, the address's lock and its recent comments, the comment (a prepared INSERT).
     assert [sql.split()[0] for sql in captured.queries] == [
         "EXECUTE",
         "DELETE",
@@ -52,10 +52,11 @@ def test_a_comment_held_for_review_is_posted_in_eight_statements(client, report,
         "SELECT",
         "SELECT",
         "SELECT",
-        "INSERT",
+        "EXECUTE",
         "RELEASE",
     ]
     assert "FOR NO KEY UPDATE" in captured.queries[3] and "pg_advisory_xact_lock" in captured.queries[4]
+    assert captured.queries[6].startswith("EXECUTE insert_comments_comment")
 
 
 @contextmanager

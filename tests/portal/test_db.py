@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from portal.db import session_settings
+from portal.db import insert, session_settings
 
 
 def current(name: str) -> str:
@@ -55,3 +55,33 @@ def test_a_block_sets_its_settings_in_one_statement_and_puts_them_back_in_anothe
     assert inside == ["32MB", "off", "off"] != before
     assert len(captured) == 2 + len(names)  # set, the three reads above, put back
     assert [current(name) for name in names] == before
+
+
+def test_insert_stores_what_save_would_and_sets_the_id(report):
+    from comments.models import Comment
+
+    fields = {"report": report, "nickname": "张三", "body": "同一条评论", "ip": "203.0.113.5", "user_agent": "Chrome"}
+    saved, inserted = Comment(**fields), Comment(**fields)
+    saved.save()
+    with CaptureQueriesContext(connection) as captured:
+        insert(inserted)
+    assert inserted.pk == saved.pk + 1 and not inserted._state.adding and inserted._state.db == "default"
+    assert captured.captured_queries[-1]["sql"].startswith("EXECUTE insert_comments_comment")
+    assert inserted.created_at is not None  # auto_now_add, as save() sets it
+
+    def stored(comment) -> dict:
+        row = Comment.objects.filter(pk=comment.pk).values().get()
+        return {name: value for name, value in row.items() if name not in ("id", "created_at")}
+
+    assert stored(inserted) == stored(saved)
+    assert Comment.objects.get(pk=inserted.pk).created_at == inserted.created_at
+
+
+def test_insert_refuses_a_model_with_save_receivers(db):
+    """A category's save makes every cached page stale (portal.caching.invalidate_site_on_change):
+    an insert that skipped it would leave them stale."""
+    from reports.models import Category
+
+    with pytest.raises(TypeError, match="save receivers"):
+        insert(Category(name="新类别", slug="xin"))
+    assert not Category.objects.filter(slug="xin").exists()
