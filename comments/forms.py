@@ -3,10 +3,10 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 
 from portal.captcha import OneTimeCaptchaField
 from portal.forms import PUBLIC_FORM_RENDERER
+from portal.reversing import cached_reverse
 from portal.selectors import site_configuration
 
 from .models import FlagReason
@@ -78,8 +78,9 @@ class CommentForm(forms.Form):
         if report is None:
             captcha.drawn_by_script = True
             return
-        captcha.fallback_url = reverse("comments:page", kwargs={"report_id": report.pk})
-        self.fields["stamp"].initial = form_stamp(report.pk)
+        captcha.fallback_url = cached_reverse("comments:page", report_id=report.pk)
+        if not self.is_bound:  # a post brings its own; redisplay() signs a new one
+            self.fields["stamp"].initial = form_stamp(report.pk)
 
     @classmethod
     def for_script(cls) -> "CommentForm":
