@@ -1,6 +1,7 @@
 """Every write to comments. Counts readers see are recomputed here, in the same transaction."""
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 
@@ -69,13 +70,18 @@ def _initial_status(body: str, configuration: CommentSettings) -> tuple[str, str
 
 # The address's comments of the last day (comment_ip_recent_idx): the newest and the number of
 # the last hour, and those with the same text on the same report. Written by hand: the ORM's
-# aggregate with filters took 2.8 ms to build for a 0.2 ms query, on every post.
-_RECENT_FROM_ADDRESS = f"""
-    SELECT max(created_at) FILTER (WHERE created_at > %(hour_ago)s),
-           count(*) FILTER (WHERE created_at > %(hour_ago)s),
-           count(*) FILTER (WHERE report_id = %(report)s AND body = %(body)s)
-    FROM {Comment._meta.db_table} WHERE ip = %(ip)s AND created_at > %(day_ago)s
-"""
+# aggregate with filters took 2.8 ms to build for a 0.2 ms query, on every post; and prepared,
+# since planning it cost PostgreSQL more than running it.
+# Parameters: $1 an hour ago, $2 the report, $3 the text, $4 the address, $5 a day ago.
+@functools.cache
+def _recent_from_address() -> db.PreparedStatement:
+    return db.PreparedStatement(
+        "comments_recent_from_address",
+        f"""SELECT max(created_at) FILTER (WHERE created_at > $1), count(*) FILTER (WHERE created_at > $1),
+                   count(*) FILTER (WHERE report_id = $2 AND body = $3)
+            FROM {Comment._meta.db_table} WHERE ip = $4 AND created_at > $5""",
+        ("timestamptz", "bigint", "text", "inet", "timestamptz"),
+    )
 
 
 def _check_flood_and_repeats(
@@ -90,16 +96,8 @@ def _check_flood_and_repeats(
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"comments.ip:{ip}"])
-        cursor.execute(
-            _RECENT_FROM_ADDRESS,
-            {
-                "hour_ago": now - datetime.timedelta(hours=1),
-                "day_ago": now - DUPLICATE_WINDOW,
-                "report": report.pk,
-                "body": body,
-                "ip": ip,
-            },
-        )
+        params = (now - datetime.timedelta(hours=1), report.pk, body, ip, now - DUPLICATE_WINDOW)
+        _recent_from_address().execute(cursor, params)
         last, count, repeats = cursor.fetchone()
     interval = datetime.timedelta(seconds=configuration.min_interval_seconds)
     if last is not None and now - last < interval:

@@ -120,13 +120,20 @@ def consume(*, key: str, answer: str) -> bool:
     One statement, so two requests with the same answer cannot both succeed: PostgreSQL lets the
     second DELETE wait on the row lock and then finds nothing to delete.
     """
-    table = connection.ops.quote_name(CaptchaStore._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE hashkey = %s AND response = %s AND expiration > now() RETURNING id",
-            [key, answer.lower()],
-        )
+        _consume_statement().execute(cursor, (key, answer.lower()))
         return cursor.fetchone() is not None
+
+
+@functools.cache
+def _consume_statement() -> PreparedStatement:
+    # Every comment and notice runs it: planning it cost PostgreSQL more than running it.
+    return PreparedStatement(
+        "captcha_consume",
+        f"DELETE FROM {CaptchaStore._meta.db_table} WHERE hashkey = $1 AND response = $2 AND expiration > now()"
+        " RETURNING id",
+        ("varchar", "varchar"),
+    )
 
 
 def burn(*, key: str) -> bool | None:

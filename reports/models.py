@@ -446,3 +446,11 @@ def published_sql(alias: str) -> tuple[str, tuple]:
     query = Report.objects.filter(PUBLISHED).query
     sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
     return sql.replace(f'"{Report._meta.db_table}".', f"{alias}."), tuple(params)
+
+
+def published_sql_literal(alias: str) -> str:
+    """published_sql with its parameters written in, for prepared statements: a generic plan can
+    use a partial index only for a condition written as literals."""
+    sql, params = published_sql(alias)
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db import connection
 from django.db.models import Sum
 
 from comments.models import CommentThread
@@ -13,7 +12,16 @@ from portal.db import PreparedStatement
 from portal.replicas import read_connection
 
 from . import scopes
-from .models import BigRegion, Category, Region, RegionLevel, Report, ReportQuerySet, ReportTally, published_sql
+from .models import (
+    BigRegion,
+    Category,
+    Region,
+    RegionLevel,
+    Report,
+    ReportQuerySet,
+    ReportTally,
+    published_sql_literal,
+)
 
 
 @dataclass(frozen=True)
@@ -290,7 +298,7 @@ def _columns(alias: str, names: list[str]) -> str:
 def _article_statement() -> PreparedStatement:
     return PreparedStatement(
         "report_article",
-        f"""SELECT {_columns("r", _REPORT_COLUMNS)}, ({_published_literal("r")}),
+        f"""SELECT {_columns("r", _REPORT_COLUMNS)}, ({published_sql_literal("r")}),
                    {_columns("t", _THREAD_COLUMNS)},
                    {_columns("o", _ORIGINAL_COLUMNS)},
                    {", ".join(_columns(place, _REGION_COLUMNS) for place in ("g1", "g2", "g3"))}
@@ -311,7 +319,7 @@ def _comments_statement() -> PreparedStatement:
         "report_for_comments",
         f"""SELECT {_columns("r", _COMMENTED_COLUMNS)}, {_columns("t", _THREAD_COLUMNS)}
             FROM {Report._meta.db_table} r LEFT JOIN {CommentThread._meta.db_table} t ON t.report_id = r.id
-            WHERE r.id = $1 AND {_published_literal("r")}""",
+            WHERE r.id = $1 AND {published_sql_literal("r")}""",
         ("bigint",),
     )
 
@@ -319,7 +327,7 @@ def _comments_statement() -> PreparedStatement:
 @cache
 def _lists_statement() -> PreparedStatement:
     # Each part reads a few entries of one (…, date, id) partial index: its condition is a literal.
-    published = _published_literal("r")
+    published = published_sql_literal("r")
     columns = _columns("r", _LIST_COLUMNS)
     table = Report._meta.db_table
     return PreparedStatement(
@@ -337,12 +345,6 @@ def _lists_statement() -> PreparedStatement:
              ORDER BY r.date DESC, r.id DESC LIMIT $6)""",
         ("bigint", "bigint", "date", "bigint", "bigint", "int"),
     )
-
-
-def _published_literal(alias: str) -> str:
-    sql, params = published_sql(alias)
-    with connection.cursor() as cursor:
-        return cursor.mogrify(sql, params).decode()
 
 
 def report_views(report_id: int) -> int | None:

@@ -2,6 +2,7 @@
 the denormalised region columns and the published-report tallies stay right."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import caching
+from portal.db import PreparedStatement
 
 from . import indexing, scopes, tasks
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     ReportTally,
     ReportTombstone,
     published_sql,
+    published_sql_literal,
 )
 
 TallyKey = tuple[int, int, int]  # (region_id, category_id, year)
@@ -246,12 +249,20 @@ def report_lock_if_published(*, report_id: int) -> bool:
     """Lock the report's row until the transaction ends (FOR NO KEY UPDATE: its comments may still
     point at it), if readers may see it: a takedown or withdrawal waits for the writer, or the
     writer for it. False, and nothing locked, for any other report."""
-    published, params = published_sql("reports_report")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM reports_report WHERE id = %s AND {published} FOR NO KEY UPDATE", [report_id, *params]
-        )
+        _lock_statement().execute(cursor, (report_id,))
         return cursor.fetchone() is not None
+
+
+@functools.cache
+def _lock_statement() -> PreparedStatement:
+    # Prepared: planning it, with the reports' many partial indexes to weigh, cost PostgreSQL
+    # 0.2–0.3 ms at every comment, ten times running it.
+    return PreparedStatement(
+        "report_lock_if_published",
+        f"SELECT 1 FROM {Report._meta.db_table} r WHERE r.id = $1 AND {published_sql_literal('r')} FOR NO KEY UPDATE",
+        ("bigint",),
+    )
 
 
 def report_record_view(*, report_id: int) -> int | None:
