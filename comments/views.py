@@ -82,7 +82,7 @@ def comment_form_tokens(request: HttpRequest, report_id: int) -> JsonResponse:
     tokens = {
         "csrf_token": get_token(request),
         "stamp": form_stamp(report.pk),
-        "captcha": {"key": key, **captcha.image_urls(key)},
+        "captcha": captcha.for_script(key),
     }
     return _uncached(JsonResponse(tokens))
 

@@ -9,7 +9,7 @@ django-simple-captcha draws the image and keeps the store; this module adds what
 * `OneTimeCaptchaWidget` renders the image with Chinese alt text and a "换一张" link that works
   with JavaScript (static/js/captcha.js asks the refresh view for a new key) and without it
   (the link reloads the form page). Told `drawn_by_script`, it renders without a key or image,
-  for a cached page's form that its script fills in (`image_urls` of a key drawn on request).
+  for a cached page's form that its script fills in (`for_script`, of a key drawn on request).
 
 Every rendering of the widget may create a store row, so render it only on pages that are not
 cached. A widget told its client (`OneTimeCaptchaWidget.client`, see `client_of`) shows the client's
@@ -109,9 +109,14 @@ def draw(*, client: str | None, reuse: bool = True) -> str:
         return cursor.fetchone()[0]
 
 
-def image_urls(key: str) -> dict[str, str]:
-    """Where the browser fetches the image of captcha `key`, at normal and double density."""
-    return {"image_url": captcha_image_url(key), "image_2x_url": reverse("captcha-image-2x", kwargs={"key": key})}
+def for_script(key: str) -> dict[str, str]:
+    """What a page's script needs to show captcha `key` (static/js/captcha.js): the key, and where
+    the browser fetches its image at normal and double density."""
+    return {
+        "key": key,
+        "image_url": captcha_image_url(key),
+        "image_2x_url": reverse("captcha-image-2x", kwargs={"key": key}),
+    }
 
 
 def consume(*, key: str, answer: str) -> bool:
@@ -173,7 +178,7 @@ class OneTimeCaptchaWidget(CaptchaTextInput):
         final_attrs = self.build_attrs(self.attrs, attrs)
         input_id = final_attrs.get("id", f"id_{name}")
         images = (
-            format_html('src="{image_url}" srcset="{image_2x_url} 2x" ', **image_urls(self._key)) if self._key else ""
+            format_html('src="{image_url}" srcset="{image_2x_url} 2x" ', **for_script(self._key)) if self._key else ""
         )
         return format_html(
             '<span class="captcha" data-captcha>'

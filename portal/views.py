@@ -90,6 +90,6 @@ def captcha_refresh(request: HttpRequest) -> JsonResponse:
     if request.headers.get("x-requested-with") != "XMLHttpRequest":
         raise Http404("没有这个页面")
     key = captcha.draw(client=captcha.client_of(request), reuse=False)
-    response = JsonResponse({"key": key, **captcha.image_urls(key), "audio_url": None})
+    response = JsonResponse({**captcha.for_script(key), "audio_url": None})
     add_never_cache_headers(response)
     return response
