@@ -96,6 +96,8 @@ def insert(instance: models.Model) -> None:
     took 1 ms of CPU to build an INSERT that PostgreSQL runs in a tenth of that. Fields get their
     values as save() gives them (pre_save: auto_now_add …), the returned columns (the id) are set."""
     model = type(instance)
+    if model.save is not models.Model.save:
+        raise TypeError(f"{model.__name__} has a save() of its own; use it")
     if any(signal.has_listeners(model) for signal in (signals.pre_save, signals.post_save)):
         raise TypeError(f"{model.__name__} has save receivers; use save()")
     statement, fields, returned = _insert_statement(model)

@@ -85,3 +85,12 @@ def test_insert_refuses_a_model_with_save_receivers(db):
     with pytest.raises(TypeError, match="save receivers"):
         insert(Category(name="新类别", slug="xin"))
     assert not Category.objects.filter(slug="xin").exists()
+
+
+def test_insert_refuses_a_model_with_a_save_of_its_own(db):
+    """A user's save() does more than store the row (it forgets the raw password it was given)."""
+    from django.contrib.auth.models import User
+
+    with pytest.raises(TypeError, match=r"save\(\) of its own"):
+        insert(User(username="zhangsan"))
+    assert not User.objects.filter(username="zhangsan").exists()
