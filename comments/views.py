@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from portal import captcha
-from portal.client import client_ip, user_agent
+from portal.client import client_ip, from_script, user_agent
 from reports.models import Report
 
 from . import selectors, services
@@ -43,10 +43,6 @@ def _found(report: Report | None) -> Report:
     return report
 
 
-def _is_fragment_request(request: HttpRequest) -> bool:
-    return request.headers.get("x-requested-with") == "XMLHttpRequest"
-
-
 def _id_from_query(value: str | None) -> int | None:
     if value and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
@@ -73,7 +69,7 @@ def comment_form_tokens(request: HttpRequest, report_id: int) -> JsonResponse:
     """What the article's form (CommentForm.for_script) needs from the server, fetched when the
     reader starts to comment: a captcha, the form's stamp and the CSRF token (and its cookie).
     The markup came with the cached article, so this is all a reader's form costs."""
-    if not _is_fragment_request(request):
+    if not from_script(request):
         raise Http404("没有这个页面")  # only the script asks; a crawler following the address draws no captcha
     report = _found(selectors.commentable_report(report_id))
     if not selectors.comments_are_open(report=report):
@@ -142,7 +138,7 @@ def _comment_post(request: HttpRequest, report_id: int) -> HttpResponse:
     except services.CommentRejected as rejection:
         status = REJECTION_STATUS.get(type(rejection), 400)
         return _redisplay(request, form, status=status, message=rejection.message)
-    if _is_fragment_request(request):
+    if from_script(request):
         # Only an approved comment changes the count read with the report.
         count = selectors.visible_count(report=report) if comment.status == CommentStatus.APPROVED else None
         context = {"report": report, "comment": comment, "count": count}
@@ -166,7 +162,7 @@ def _redisplay(request: HttpRequest, form: CommentForm, *, status: int, message:
     parent_value = (form.data if form.is_bound else form.initial).get("parent")
     parent = selectors.reply_parent(report=report, parent_id=_id_from_query(str(parent_value or "")))
     context = {"report": report, "form": form, "message": message, "parent": parent, "is_open": True}
-    if _is_fragment_request(request):
+    if from_script(request):
         return _uncached(render(request, f"{PAGE}#comment_form", context, status=status))
     if status == 429:
         return _uncached(render(request, "429.html", context, status=status))

@@ -35,6 +35,12 @@ def client_ip(request: HttpRequest) -> str | None:
     return None
 
 
+def from_script(request: HttpRequest) -> bool:
+    """A request of the site's own scripts (static/js), which say so with X-Requested-With: they get
+    fragments and JSON, and are never answered with a cached page."""
+    return request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
+
+
 def user_agent(request: HttpRequest) -> str:
     return "".join(char for char in request.headers.get("user-agent", "") if char.isprintable())[:300]
 

@@ -16,6 +16,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from opendata import errors as api_errors
 
 from . import caching, health
+from .client import from_script
 from .replicas import PIN_COOKIE
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,8 @@ def page_key(request) -> str | None:
         return None  # the reader has just written and must see it (portal.replicas)
     if request.path in health.PROBE_PATHS:
         return None  # a probe must not read the cache, which may live in the database
-    if "HTTP_X_REQUESTED_WITH" in request.META:
-        return None  # a script's request (a comment form's tokens, a new captcha) is never a shared page
+    if from_script(request):
+        return None  # a comment form's tokens, a new captcha: never a shared page
     try:
         address = request.build_absolute_uri()
     except DisallowedHost:

@@ -11,6 +11,7 @@ from reports import scopes, selectors
 
 from . import captcha, csp_reports, outage
 from .caching import built_from
+from .client import from_script
 
 
 @built_from(scopes.ALL_REPORTS)
@@ -87,7 +88,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
 def captcha_refresh(request: HttpRequest) -> JsonResponse:
     """ "换一张" (static/js/captcha.js): a new captcha for this client, in place of simple-captcha's
     own view at the same address, which would add a row on every click."""
-    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+    if not from_script(request):
         raise Http404("没有这个页面")
     key = captcha.draw(client=captcha.client_of(request), reuse=False)
     response = JsonResponse({**captcha.for_script(key), "audio_url": None})

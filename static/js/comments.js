@@ -136,8 +136,8 @@
         // Into the form, unless the reader has moved on meanwhile (the links it replaced leave
         // focus on <body>): a keyboard user who tabbed past keeps their place.
         var area = slot.querySelector("textarea");
-        var here = document.activeElement;
-        if (area && (!here || here === document.body || here === trigger)) area.focus();
+        var focused = document.activeElement;
+        if (area && (!focused || focused === document.body || focused === trigger)) area.focus();
       })
       .catch(function () {
         delete slot.dataset.loading;
